@@ -1,0 +1,114 @@
+# Jiceng: `make run` to try it, `make test` for everything CI checks.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+VENDOR := src/jiceng/static/vendor
+PG_PORT ?= 54329
+PG_DIR ?= /tmp/jiceng-pg-$(PG_PORT)
+PG_URL := postgres://jiceng@$(subst /,%2F,$(PG_DIR))%2Fsock:$(PG_PORT)/postgres
+PG_BIN = $(shell ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
+# Run a PostgreSQL tool as the postgres user when we are root (it refuses to run as root).
+PG_AS = $(if $(filter 0,$(shell id -u)),runuser -u postgres --,)
+PYTEST_ARGS ?=
+
+.PHONY: help install assets messages run serve test lint typecheck migrations-check test-sqlite test-postgres \
+        pg-start pg-stop system-deps bench clean
+
+help:
+	@echo "make run    install, build assets, migrate, load the demo community and serve on http://127.0.0.1:8000"
+	@echo "make test   lint, type check, migrations check, whole suite on SQLite and PostgreSQL, browser tests"
+	@echo "make bench  benchmarks on district-scale data (PostgreSQL); see docs/performance.md"
+
+$(BIN)/.installed: pyproject.toml requirements.lock
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -c requirements.lock -e '.[dev]'
+	touch $@
+
+install: $(BIN)/.installed
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+# Front-end assets are copied into static files: no CDN at run time.
+$(VENDOR)/.built: node_modules/.installed
+	rm -rf $(VENDOR) && mkdir -p $(VENDOR)/tabler $(VENDOR)/tabler-icons $(VENDOR)/htmx $(VENDOR)/alpinejs $(VENDOR)/echarts $(VENDOR)/leaflet
+	cp -r node_modules/@tabler/core/dist/css node_modules/@tabler/core/dist/js $(VENDOR)/tabler/
+	cp -r node_modules/@tabler/icons-webfont/dist/tabler-icons.min.css node_modules/@tabler/icons-webfont/dist/fonts $(VENDOR)/tabler-icons/
+	cp node_modules/htmx.org/dist/htmx.min.js $(VENDOR)/htmx/
+	cp node_modules/alpinejs/dist/cdn.min.js $(VENDOR)/alpinejs/
+	cp node_modules/echarts/dist/echarts.min.js $(VENDOR)/echarts/
+	cp node_modules/leaflet/dist/leaflet.js node_modules/leaflet/dist/leaflet.css $(VENDOR)/leaflet/
+	cp -r node_modules/leaflet/dist/images $(VENDOR)/leaflet/
+	touch $@
+
+assets: $(VENDOR)/.built
+
+# Debian packages the tests and the demo need; installed only when missing (apt-get as root).
+system-deps:
+	@missing=""; \
+	command -v msgfmt >/dev/null || missing="$$missing gettext"; \
+	[ -n "$(PG_BIN)" ] || missing="$$missing postgresql"; \
+	command -v chromium >/dev/null || missing="$$missing chromium"; \
+	fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || missing="$$missing fonts-noto-cjk"; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:$$missing"; \
+	  if [ "$$(id -u)" != 0 ]; then echo "run as root or install:$$missing" >&2; exit 1; fi; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	fi
+
+messages: install
+	@command -v msgfmt >/dev/null || $(MAKE) system-deps
+	cd src/jiceng && ../../$(BIN)/django-admin compilemessages -v 0
+
+.env: | install
+	$(BIN)/python -m jiceng.common.envfile > .env
+
+run: install assets messages .env
+	$(BIN)/jiceng migrate --no-input -v 0
+	$(BIN)/jiceng demo --scale community --if-empty
+	$(BIN)/jiceng run
+
+lint: install
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
+
+typecheck: install
+	JICENG_DEBUG=1 $(BIN)/mypy
+
+migrations-check: install
+	JICENG_DEBUG=1 JICENG_VAR_DIR=$$(mktemp -d) $(BIN)/jiceng makemigrations --check --dry-run
+
+test-sqlite: install assets messages system-deps
+	$(BIN)/pytest -p no:cacheprovider $(PYTEST_ARGS)
+
+pg-start: system-deps
+	@$(PG_AS) $(PG_BIN)/pg_ctl -D $(PG_DIR)/data status >/dev/null 2>&1 && exit 0; \
+	rm -rf $(PG_DIR) && mkdir -p $(PG_DIR)/sock && chmod 755 $(PG_DIR); \
+	if [ "$$(id -u)" = 0 ]; then chown -R postgres $(PG_DIR); fi; \
+	$(PG_AS) $(PG_BIN)/initdb -D $(PG_DIR)/data -A trust -U jiceng -E UTF8 --locale=C.UTF-8 >/dev/null && \
+	$(PG_AS) $(PG_BIN)/pg_ctl -D $(PG_DIR)/data -l $(PG_DIR)/log -w \
+	  -o "-k $(PG_DIR)/sock -p $(PG_PORT) -c listen_addresses='' -c fsync=off -c synchronous_commit=off -c full_page_writes=off" start >/dev/null
+	@echo "PostgreSQL on $(PG_DIR)/sock port $(PG_PORT)"
+
+pg-stop:
+	-@$(PG_AS) $(PG_BIN)/pg_ctl -D $(PG_DIR)/data -m fast stop >/dev/null 2>&1
+	@rm -rf $(PG_DIR)
+
+test-postgres: install assets messages system-deps
+	@$(MAKE) --no-print-directory pg-start
+	DATABASE_URL='$(PG_URL)' $(BIN)/pytest -p no:cacheprovider $(PYTEST_ARGS); status=$$?; \
+	$(MAKE) --no-print-directory pg-stop; exit $$status
+
+test: lint typecheck migrations-check test-sqlite test-postgres
+
+bench: install assets system-deps
+	@$(MAKE) --no-print-directory pg-start PG_PORT=54330
+	DATABASE_URL='postgres://jiceng@$(subst /,%2F,/tmp/jiceng-pg-54330)%2Fsock:54330/postgres' $(BIN)/python -m bench; \
+	status=$$?; $(MAKE) --no-print-directory pg-stop PG_PORT=54330; exit $$status
+
+clean:
+	rm -rf $(VENV) node_modules $(VENDOR) var build *.egg-info

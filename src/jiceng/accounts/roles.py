@@ -1,0 +1,70 @@
+"""Roles and what each may do. Bindings tie a role to a territory node (see models.RoleBinding).
+
+The three administrators are kept apart after 三员分立 (等保2.0): the system administrator
+configures, the security administrator manages accounts and bindings, the audit administrator
+reads the audit log; none of them sees resident data.
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    DISTRICT_ADMIN = "district_admin", _("区管理员")
+    STREET_ADMIN = "street_admin", _("街道管理员")
+    COMMUNITY_SECRETARY = "community_secretary", _("社区书记")
+    COMMUNITY_STAFF = "community_staff", _("社区工作者")
+    GRID_WORKER = "grid_worker", _("网格员")
+    PARTY_MEMBER = "party_member", _("党员")
+    RESIDENT = "resident", _("居民")
+    SYSTEM_ADMIN = "system_admin", _("系统管理员")
+    SECURITY_ADMIN = "security_admin", _("安全管理员")
+    AUDIT_ADMIN = "audit_admin", _("审计管理员")
+
+
+class Perm:
+    TERRITORY_VIEW = "territory.view"
+    TERRITORY_CHANGE = "territory.change"
+    PEOPLE_VIEW = "people.view"
+    PEOPLE_CHANGE = "people.change"
+    PEOPLE_REVEAL = "people.reveal"  # show a full ID or phone number, with a reason
+    PEOPLE_IMPORT = "people.import"
+    PEOPLE_EXPORT = "people.export"
+    ACCOUNTS_MANAGE = "accounts.manage"
+    AUDIT_VIEW = "audit.view"
+    SYSTEM_CONFIGURE = "system.configure"
+
+
+_AREA_WORK = {
+    Perm.TERRITORY_VIEW,
+    Perm.PEOPLE_VIEW,
+    Perm.PEOPLE_CHANGE,
+    Perm.PEOPLE_REVEAL,
+    Perm.PEOPLE_IMPORT,
+    Perm.PEOPLE_EXPORT,
+}
+
+ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
+    Role.DISTRICT_ADMIN: frozenset(
+        {Perm.TERRITORY_VIEW, Perm.TERRITORY_CHANGE, Perm.PEOPLE_VIEW, Perm.PEOPLE_EXPORT}
+    ),
+    Role.STREET_ADMIN: frozenset(
+        {Perm.TERRITORY_VIEW, Perm.TERRITORY_CHANGE, Perm.PEOPLE_VIEW, Perm.PEOPLE_EXPORT}
+    ),
+    Role.COMMUNITY_SECRETARY: frozenset(_AREA_WORK | {Perm.TERRITORY_CHANGE}),
+    Role.COMMUNITY_STAFF: frozenset(_AREA_WORK | {Perm.TERRITORY_CHANGE}),
+    Role.GRID_WORKER: frozenset(_AREA_WORK),
+    # Party members and residents see their own household only (person scope, see scope.py).
+    Role.PARTY_MEMBER: frozenset({Perm.PEOPLE_VIEW}),
+    Role.RESIDENT: frozenset({Perm.PEOPLE_VIEW}),
+    Role.SYSTEM_ADMIN: frozenset({Perm.SYSTEM_CONFIGURE}),
+    Role.SECURITY_ADMIN: frozenset({Perm.ACCOUNTS_MANAGE}),
+    Role.AUDIT_ADMIN: frozenset({Perm.AUDIT_VIEW}),
+}
+
+# Roles whose scope is the user's own household rather than an area.
+PERSON_SCOPED_ROLES = frozenset({Role.PARTY_MEMBER, Role.RESIDENT})
+# Roles bound to no territory node.
+GLOBAL_ROLES = frozenset({Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN, Role.AUDIT_ADMIN})
+# The three administrators must use a second factor (等保2.0 level 3).
+SECOND_FACTOR_REQUIRED = frozenset({Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN, Role.AUDIT_ADMIN})

@@ -1,0 +1,41 @@
+"""The JSON API under /api/v1/, assembled from each app's router; OpenAPI docs at /api/v1/docs."""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError
+
+from jiceng.api_auth import BearerToken, SessionWithCsrf
+from jiceng.people.api import router as people_router
+from jiceng.territory.api import router as territory_router
+
+api = NinjaAPI(
+    title="Jiceng 基层治理平台 API",
+    version="1",
+    urls_namespace="api",
+    auth=[BearerToken(), SessionWithCsrf(csrf=True)],
+    description="Session (pages) or `Authorization: Bearer <token>` (create one with `jiceng token create USER`).",
+)
+api.add_router("/territory/", territory_router)
+api.add_router("/people/", people_router)
+
+
+@api.exception_handler(ValidationError)
+def validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    errors = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
+    return api.create_response(request, {"detail": "invalid", "errors": errors}, status=422)
+
+
+@api.exception_handler(PermissionDenied)
+def permission_denied(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
+    return api.create_response(request, {"detail": str(exc) or "forbidden"}, status=403)
+
+
+@api.exception_handler(Http404)
+def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    return api.create_response(request, {"detail": "not found"}, status=404)
+
+
+@api.exception_handler(AuthenticationError)
+def unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    return api.create_response(request, {"detail": "authentication required / 请先登录"}, status=401)

@@ -1,0 +1,109 @@
+"""Writing and verifying the audit chain."""
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from jiceng.audit.context import client_address
+from jiceng.audit.models import GENESIS, AuditEvent
+
+# Appending takes the chain's tail, so writers queue on one lock (SQLite's IMMEDIATE
+# transactions already serialise writers; PostgreSQL takes an advisory lock).
+_CHAIN_LOCK_KEY = 7_311_001
+
+
+@dataclass
+class Entry:
+    action: str
+    obj: Any = None
+    fields: Iterable[str] = ()
+    reason: str = ""
+    outcome: str = "ok"
+    object_type: str = ""
+    object_id: str = ""
+    object_repr: str = ""
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def record(
+    actor: Any,
+    action: str,
+    obj: Any = None,
+    *,
+    fields: Iterable[str] = (),
+    reason: str = "",
+    outcome: str = "ok",
+    object_type: str = "",
+    object_id: str = "",
+    object_repr: str = "",
+) -> AuditEvent:
+    """Append one event. Runs inside the caller's transaction, so it commits or rolls back with it."""
+    entry = Entry(action, obj, fields, reason, outcome, object_type, object_id, object_repr)
+    return record_many(actor, [entry])[0]
+
+
+def record_many(actor: Any, entries: Iterable[Entry]) -> list[AuditEvent]:
+    with transaction.atomic():
+        _lock_chain()
+        tail = AuditEvent.objects.order_by("-seq").values_list("seq", "hash").first()
+        seq, prev = tail if tail else (0, GENESIS)
+        now = timezone.now()
+        actor_id = actor.pk if actor is not None and getattr(actor, "is_authenticated", False) else None
+        actor_name = actor.get_username() if actor_id else ""
+        rows = []
+        for entry in entries:
+            seq += 1
+            obj = entry.obj
+            event = AuditEvent(
+                seq=seq,
+                at=now,
+                actor_id=actor_id,
+                actor_name=actor_name,
+                address=client_address.get(),
+                action=entry.action,
+                object_type=entry.object_type or (obj._meta.label_lower if obj is not None else ""),
+                object_id=entry.object_id or (str(obj.pk) if obj is not None else ""),
+                object_repr=(entry.object_repr or (str(obj) if obj is not None else ""))[:200],
+                fields=sorted(entry.fields),
+                reason=entry.reason[:300],
+                outcome=entry.outcome,
+                prev_hash=prev,
+            )
+            event.hash = event.compute_hash()
+            prev = event.hash
+            rows.append(event)
+        AuditEvent.objects.bulk_create(rows, batch_size=2000)
+    return rows
+
+
+def _lock_chain() -> None:
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_CHAIN_LOCK_KEY])
+
+
+@dataclass(frozen=True)
+class Problem:
+    seq: int
+    message: str
+
+
+def verify(batch: int = 5000) -> Iterator[Problem]:
+    """Walk the chain in order; report rows whose hash or link is wrong and gaps in the sequence."""
+    expected_seq, prev = 1, GENESIS
+    last = 0
+    while True:
+        rows = list(AuditEvent.objects.filter(seq__gt=last).order_by("seq")[:batch])
+        if not rows:
+            return
+        for row in rows:
+            if row.seq != expected_seq:
+                yield Problem(expected_seq, f"rows {expected_seq}..{row.seq - 1} are missing")
+            if row.prev_hash != prev:
+                yield Problem(row.seq, "does not link to the row before it")
+            if row.compute_hash() != row.hash:
+                yield Problem(row.seq, "was changed after it was written")
+            expected_seq, prev, last = row.seq + 1, row.hash, row.seq

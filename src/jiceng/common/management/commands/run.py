@@ -1,0 +1,55 @@
+"""`jiceng run`: the web server (gunicorn) and the job worker (huey) together, until Ctrl-C."""
+
+import os
+import signal
+import subprocess
+import sys
+from typing import Any
+
+from django.core.management.base import BaseCommand
+
+from jiceng.demo.accounts import print_demo_logins
+
+
+class Command(BaseCommand):
+    help = "Serve the web application and run the background worker"
+
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument("--bind", default=os.environ.get("JICENG_BIND", "127.0.0.1:8000"))
+        parser.add_argument("--workers", type=int, default=int(os.environ.get("JICENG_WEB_WORKERS", "2")))
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        env = {**os.environ, "DJANGO_SETTINGS_MODULE": "jiceng.settings"}
+        subprocess.run(
+            [sys.executable, "-m", "jiceng.cli", "collectstatic", "--no-input", "-v", "0"],
+            check=True,
+            env=env,
+        )
+        worker = subprocess.Popen([sys.executable, "-m", "jiceng.cli", "worker"], env=env)
+        web = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "jiceng.wsgi",
+                "--bind",
+                options["bind"],
+                "--workers",
+                str(options["workers"]),
+                "--access-logfile",
+                "-",
+            ],
+            env=env,
+        )
+        print_demo_logins(self.stdout)
+        self.stdout.write(f"Jiceng 基层治理平台: http://{options['bind']}/  (Ctrl-C 停止 / to stop)")
+        try:
+            web.wait()
+        except KeyboardInterrupt:
+            pass
+        finally:
+            for proc in (web, worker):
+                if proc.poll() is None:
+                    proc.send_signal(signal.SIGTERM)
+            for proc in (web, worker):
+                proc.wait(timeout=30)

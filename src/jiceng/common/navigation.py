@@ -1,0 +1,38 @@
+"""The menu a user sees, from the permissions their roles give."""
+
+from dataclasses import dataclass
+
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from jiceng.accounts.roles import Perm, Role
+from jiceng.accounts.scope import has_perm
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    href: str
+    icon: str
+
+
+def can(request: HttpRequest, permission: str) -> bool:
+    return has_perm(request.user, permission)
+
+
+def nav_items(request: HttpRequest) -> list[NavItem]:
+    items = [
+        (Perm.TERRITORY_VIEW, _("辖区"), "territory:index", "map-2"),
+        (Perm.PEOPLE_VIEW, _("居民"), "people:search", "users"),
+        (Perm.PEOPLE_IMPORT, _("花名册导入"), "rosters:index", "file-spreadsheet"),
+        (Perm.ACCOUNTS_MANAGE, _("账号管理"), "accounts:users", "user-shield"),
+        (Perm.AUDIT_VIEW, _("审计日志"), "audit:log", "list-check"),
+        (Perm.SYSTEM_CONFIGURE, _("系统设置"), "people:care_tags", "settings"),
+    ]
+    return [NavItem(label, reverse(name), icon) for perm, label, name, icon in items if can(request, perm)]
+
+
+def role_names(request: HttpRequest) -> str:
+    roles: set[str] = getattr(request.user, "roles", set())
+    return "、".join(str(Role(r).label) for r in sorted(roles))

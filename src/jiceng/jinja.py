@@ -1,0 +1,46 @@
+"""The Jinja2 environment for our pages: Django's url, static, gettext and a few filters."""
+
+from typing import Any
+
+from django.contrib.messages import get_messages
+from django.templatetags.static import static
+from django.urls import reverse
+from django.utils import translation
+from django.utils.formats import date_format, number_format
+from jinja2 import Environment
+
+from jiceng.common.navigation import can, nav_items, role_names
+
+
+def url(name: str, *args: Any, **kwargs: Any) -> str:
+    return reverse(name, args=args or None, kwargs=kwargs or None)
+
+
+def format_date(value: Any, fmt: str = "Y-m-d") -> str:
+    return date_format(value, fmt) if value else ""
+
+
+def format_number(value: Any) -> str:
+    return number_format(value, force_grouping=True) if value is not None else ""
+
+
+def format_percent(value: float | None, digits: int = 1) -> str:
+    return f"{value * 100:.{digits}f}%" if value is not None else ""
+
+
+def environment(**options: Any) -> Environment:
+    options.setdefault("extensions", []).append("jinja2.ext.i18n")
+    env = Environment(**options)
+    env.install_gettext_translations(translation, newstyle=True)  # type: ignore[attr-defined]
+    env.globals.update(
+        {
+            "url": url,
+            "static": static,
+            "get_messages": get_messages,
+            "can": can,
+            "nav_items": nav_items,
+            "role_names": role_names,
+        }
+    )
+    env.filters.update({"date": format_date, "number": format_number, "percent": format_percent})
+    return env

@@ -1,0 +1,65 @@
+"""Read paths for households and residents, always scoped to what the user may see."""
+
+import re
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from jiceng.common import crypto
+from jiceng.common.identity import normalize_phone
+from jiceng.people.models import CURRENT_STATUSES, Household, Resident
+
+_LATIN = re.compile(r"^[a-zA-Z]+$")
+_ADDRESS = re.compile(r"^(?P<building>\d+)(?:号楼|栋|幢)?-?(?:(?P<unit>\d+)单元)?-?(?P<room>\d+)?室?$")
+
+
+def residents_for(user: Any) -> QuerySet[Resident]:
+    return Resident.objects.visible_to(user).select_related("household__building__estate")
+
+
+def households_for(user: Any) -> QuerySet[Household]:
+    return Household.objects.visible_to(user).select_related("building__estate", "head")
+
+
+def search_residents(user: Any, text: str, include_former: bool = False) -> QuerySet[Resident]:
+    """Find residents by name, full pinyin or initials (张三: zhangsan, zs), the last four
+    characters of the ID or phone number, a whole ID or phone number, or an address such as
+    “3号楼2单元301” or “世纪花园3号楼”."""
+    text = re.sub(r"\s+", "", text or "")
+    qs = residents_for(user)
+    if not include_former:
+        qs = qs.filter(residence_status__in=CURRENT_STATUSES)
+    if not text:
+        return qs.none()
+    if _LATIN.match(text):
+        key = text.lower()
+        return qs.filter(Q(name_initials__startswith=key) | Q(name_pinyin__startswith=key))
+    upper = text.upper()
+    if len(upper) == 4 and (upper.isdigit() or (upper[:3].isdigit() and upper[3] == "X")):
+        return qs.filter(Q(id_tail=upper) | Q(phone_tail=upper))
+    if len(upper) == 18:
+        return qs.filter(id_hash=crypto.lookup_hash(upper))
+    if text.isdigit() and len(text) >= 7:
+        try:
+            return qs.filter(phone_hash=crypto.lookup_hash(normalize_phone(text)))
+        except Exception:  # not a phone number: fall through to the address search
+            pass
+    return qs.filter(Q(name__contains=text) | _address_q(text))
+
+
+def _address_q(text: str) -> Q:
+    estate_match = Q(household__building__estate__name__contains=text)
+    # Strip a leading estate name: “世纪花园3号楼2单元301” → “3号楼2单元301”.
+    tail = re.sub(r"^[^\d]+", "", text)
+    m = _ADDRESS.match(tail)
+    if not m:
+        return estate_match
+    prefix = text[: len(text) - len(tail)]
+    condition = Q(household__building__name__in=[f"{m['building']}号楼", f"{m['building']}栋", m["building"]])
+    if prefix:
+        condition &= Q(household__building__estate__name__contains=prefix)
+    if m["unit"]:
+        condition &= Q(household__unit=int(m["unit"]))
+    if m["room"]:
+        condition &= Q(household__room=m["room"])
+    return estate_match | condition

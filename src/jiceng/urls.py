@@ -1,0 +1,15 @@
+from django.urls import include, path
+from django.views.i18n import set_language
+
+from jiceng.api import api
+
+urlpatterns = [
+    path("", include("jiceng.dashboard.urls")),
+    path("accounts/", include("jiceng.accounts.urls")),
+    path("territory/", include("jiceng.territory.urls")),
+    path("people/", include("jiceng.people.urls")),
+    path("rosters/", include("jiceng.rosters.urls")),
+    path("audit/", include("jiceng.audit.urls")),
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("api/v1/", api.urls),
+]
