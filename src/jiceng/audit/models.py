@@ -101,6 +101,18 @@ class AuditEvent(models.Model):
 GENESIS = "0" * 64
 
 
+class ChainHead(models.Model):
+    """The newest row's sequence number and hash, kept apart from the log itself, so removing
+    rows from the end of the log is found too. Appending locks this one row, which also
+    makes concurrent writers take their turn."""
+
+    seq = models.PositiveBigIntegerField(default=0)
+    hash = models.CharField(max_length=64, default=GENESIS)
+
+    def __str__(self) -> str:
+        return f"head #{self.seq}"
+
+
 def chain_hash(prev_hash: str, payload: dict[str, Any]) -> str:
     body = json.dumps(payload, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     return hashlib.sha256((prev_hash + body).encode()).hexdigest()

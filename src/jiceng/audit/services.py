@@ -4,15 +4,11 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from jiceng.audit.context import client_address
-from jiceng.audit.models import GENESIS, AuditEvent
-
-# Appending takes the chain's tail, so writers queue on one lock (SQLite's IMMEDIATE
-# transactions already serialise writers; PostgreSQL takes an advisory lock).
-_CHAIN_LOCK_KEY = 7_311_001
+from jiceng.audit.models import GENESIS, AuditEvent, ChainHead
 
 
 @dataclass
@@ -47,9 +43,8 @@ def record(
 
 def record_many(actor: Any, entries: Iterable[Entry]) -> list[AuditEvent]:
     with transaction.atomic():
-        _lock_chain()
-        tail = AuditEvent.objects.order_by("-seq").values_list("seq", "hash").first()
-        seq, prev = tail if tail else (0, GENESIS)
+        head = _locked_head()
+        seq, prev = head.seq, head.hash
         now = timezone.now()
         actor_id = actor.pk if actor is not None and getattr(actor, "is_authenticated", False) else None
         actor_name = actor.get_username() if actor_id else ""
@@ -76,13 +71,16 @@ def record_many(actor: Any, entries: Iterable[Entry]) -> list[AuditEvent]:
             prev = event.hash
             rows.append(event)
         AuditEvent.objects.bulk_create(rows, batch_size=2000)
+        ChainHead.objects.filter(pk=head.pk).update(seq=seq, hash=prev)
     return rows
 
 
-def _lock_chain() -> None:
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_CHAIN_LOCK_KEY])
+def _locked_head() -> ChainHead:
+    head = ChainHead.objects.select_for_update().filter(pk=1).first()
+    if head is None:
+        head, _ = ChainHead.objects.get_or_create(pk=1)
+        head = ChainHead.objects.select_for_update().get(pk=1)
+    return head
 
 
 @dataclass(frozen=True)
@@ -98,7 +96,7 @@ def verify(batch: int = 5000) -> Iterator[Problem]:
     while True:
         rows = list(AuditEvent.objects.filter(seq__gt=last).order_by("seq")[:batch])
         if not rows:
-            return
+            break
         for row in rows:
             if row.seq != expected_seq:
                 yield Problem(expected_seq, f"rows {expected_seq}..{row.seq - 1} are missing")
@@ -107,3 +105,8 @@ def verify(batch: int = 5000) -> Iterator[Problem]:
             if row.compute_hash() != row.hash:
                 yield Problem(row.seq, "was changed after it was written")
             expected_seq, prev, last = row.seq + 1, row.hash, row.seq
+    head = ChainHead.objects.filter(pk=1).first()
+    if head is not None and (head.seq, head.hash) != (last, prev):
+        yield Problem(
+            head.seq, f"the log ends at row {last} but its head records row {head.seq}: rows were removed"
+        )

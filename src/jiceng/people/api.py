@@ -5,7 +5,7 @@ import datetime
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
 from jiceng.common.pagination import keyset_page
 from jiceng.common.scoping import get_visible_or_404
@@ -143,9 +143,10 @@ def create_household(request: HttpRequest, data: HouseholdIn) -> Any:
     building = get_visible_or_404(
         Building.objects.select_related("estate"), request.user, pk=data.building_id
     )
-    return 201, services.create_household(
+    household = services.create_household(
         actor=request.user, building=building, **data.dict(exclude={"building_id"})
     )
+    return Status(201, household)
 
 
 @router.get("/residents", response=ResidentPage)
@@ -167,9 +168,10 @@ def get_resident(request: HttpRequest, pk: int) -> Any:
 def create_resident(request: HttpRequest, data: ResidentIn) -> Any:
     household = get_visible_or_404(queries.households_for(request.user), request.user, pk=data.household_id)
     fields = data.dict(exclude={"household_id", "care_tags"})
-    return 201, services.register_resident(
+    resident = services.register_resident(
         actor=request.user, household=household, care_tags=_tags(data.care_tags), **fields
     )
+    return Status(201, resident)
 
 
 @router.patch("/residents/{pk}", response=ResidentOut)

@@ -3,7 +3,7 @@
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
 from jiceng.common.pagination import keyset_page
 from jiceng.common.scoping import get_visible_or_404
@@ -100,7 +100,7 @@ def get_area(request: HttpRequest, code: str) -> Any:
 @router.post("/areas/{code}/children", response={201: AreaOut})
 def create_child_area(request: HttpRequest, code: str, data: AreaIn) -> Any:
     parent = get_visible_or_404(Area, request.user, code=code)
-    return 201, services.create_area(actor=request.user, parent=parent, **data.dict())
+    return Status(201, services.create_area(actor=request.user, parent=parent, **data.dict()))
 
 
 @router.patch("/areas/{code}", response=AreaOut)
@@ -120,7 +120,7 @@ def list_estates(request: HttpRequest, community: str = "", after: int | None = 
 @router.post("/areas/{code}/estates", response={201: EstateOut})
 def create_estate(request: HttpRequest, code: str, data: EstateIn) -> Any:
     community = get_visible_or_404(Area, request.user, code=code)
-    return 201, services.create_estate(actor=request.user, community=community, **data.dict())
+    return Status(201, services.create_estate(actor=request.user, community=community, **data.dict()))
 
 
 @router.get("/buildings", response=BuildingPage)
@@ -141,4 +141,4 @@ def create_building(request: HttpRequest, code: str, data: BuildingIn) -> Any:
     grid = get_visible_or_404(Area, request.user, code=code)
     estate = get_visible_or_404(Estate.objects.distinct(), request.user, pk=data.estate_id)
     fields = data.dict(exclude={"estate_id"})
-    return 201, services.create_building(actor=request.user, grid=grid, estate=estate, **fields)
+    return Status(201, services.create_building(actor=request.user, grid=grid, estate=estate, **fields))
