@@ -24,6 +24,10 @@ def make_id(
     return id_number(random.Random(seed), area, birth, male)
 
 
+def with_wrong_check_character(number: str) -> str:
+    return number[:-1] + ("0" if number[-1] != "0" else "1")
+
+
 @dataclass
 class World:
     district: Area
