@@ -1,0 +1,54 @@
+"""The home dashboard shows the figures of the user's own scope."""
+
+import json
+
+from jiceng.dashboard.queries import overview
+from jiceng.people import services
+from jiceng.people.models import CareTag
+from tests.conftest import World
+
+
+def _chart_data(content: str) -> dict:
+    return json.loads(content.split('id="dashboard-data">')[1].split("</script>")[0])
+
+
+def test_the_secretary_sees_the_community_with_per_grid_counts(world: World):
+    services.update_resident(
+        actor=world.users["secretary"],
+        resident=world.resident1,
+        political_status="party_member",
+        care_tags=[CareTag.objects.get(code="elderly_alone")],
+    )
+    data = overview(world.users["secretary"])
+    assert (data.residents, data.households, data.members) == (2, 2, 1)
+    assert data.member_share == 0.5
+    assert ("独居老人", 1) in data.by_tag and ("留守儿童", 0) in data.by_tag
+    assert [(c["name"], c["residents"], c["members"]) for c in data.by_child] == [
+        ("第一网格", 1, 1),
+        ("第二网格", 1, 0),
+    ]
+    content = world.client("secretary").get("/").content.decode()
+    assert 'data-testid="stat-member-share">50.0%' in content
+    assert [c["name"] for c in _chart_data(content)["children"]] == ["第一网格", "第二网格"]
+
+
+def test_a_grid_worker_sees_their_grid_only(world: World):
+    data = overview(world.users["grid01"])
+    assert (data.residents, data.households) == (1, 1)
+
+
+def test_moved_out_residents_are_not_counted(world: World):
+    import datetime
+
+    services.end_residence(
+        actor=world.users["grid01"],
+        resident=world.resident1,
+        on=datetime.date(2026, 1, 1),
+        destination="北京",
+    )
+    assert overview(world.users["secretary"]).residents == 1
+
+
+def test_administrators_get_no_figures(world: World):
+    content = world.client("sysadmin").get("/").content.decode()
+    assert "dashboard-data" not in content and "您的角色不涉及居民信息" in content
