@@ -1,0 +1,25 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from jiceng.rosters.models import RosterKind
+
+
+class UploadForm(forms.Form):
+    kind = forms.ChoiceField(label=_("花名册"), choices=RosterKind.choices)
+    file = forms.FileField(label=_("Excel 文件（.xlsx）"))
+    check_only = forms.BooleanField(label=_("只校验，确认后再导入"), required=False)
+
+
+class ExportForm(forms.Form):
+    kind = forms.ChoiceField(label=_("花名册"), choices=RosterKind.choices)
+    area = forms.CharField(label=_("区划代码（可选，导出该区域及下级）"), max_length=15, required=False)
+    q = forms.CharField(
+        label=_("搜索（可选，仅居民）"),
+        max_length=50,
+        required=False,
+        help_text=_("姓名、拼音、身份证或电话后四位、地址"),
+    )
+    purpose = forms.CharField(
+        label=_("用途"), max_length=300, required=False, help_text=_("导出居民信息须说明用途，将记入审计日志")
+    )
+    reveal = forms.BooleanField(label=_("导出完整的身份证号码和电话（须有查看权限）"), required=False)
