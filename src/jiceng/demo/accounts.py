@@ -27,3 +27,57 @@ def print_demo_logins(out: IO[str] | Any) -> None:
     out.write(f"演示账号 / demo logins (password 密码: {DEMO_PASSWORD})")
     for username, role, what in DEMO_LOGINS:
         out.write(f"  {username:<16} {role:<6} {what}")
+
+
+def create_demo_accounts(*, district: Any, street: Any, community: Any, grids: list[Any]) -> list[Any]:
+    """One account per role of DEMO_LOGINS, bound to the demo territory; existing ones are reset."""
+    from django.contrib.auth.hashers import make_password
+    from django.utils import timezone
+
+    from jiceng.accounts.models import RoleBinding, User
+    from jiceng.accounts.roles import Role
+    from jiceng.people.models import Resident
+
+    current = Resident.objects.filter(area_code__startswith=community.code, residence_status="living")
+    member = current.filter(political_status="party_member").order_by("area_code", "pk").first()
+    heads = current.filter(political_status="masses", relation_to_head="head")
+    if member is not None:
+        heads = heads.exclude(household_id=member.household_id)
+    resident = heads.order_by("area_code", "pk").first()
+    plan: list[tuple[str, str, str, Any, Any]] = [
+        ("admin", "系统管理员", Role.SYSTEM_ADMIN, None, None),
+        ("security", "安全管理员", Role.SECURITY_ADMIN, None, None),
+        ("auditor", "审计管理员", Role.AUDIT_ADMIN, None, None),
+        ("district", f"{district.name}管理员", Role.DISTRICT_ADMIN, district, None),
+        ("street", f"{street.name}管理员", Role.STREET_ADMIN, street, None),
+        ("secretary", f"{community.name}书记", Role.COMMUNITY_SECRETARY, community, None),
+        ("staff", f"{community.name}社区工作者", Role.COMMUNITY_STAFF, community, None),
+    ]
+    plan += [
+        (f"grid{i:02d}", f"{grid.name}网格员", Role.GRID_WORKER, grid, None)
+        for i, grid in enumerate(grids[:10], start=1)
+    ]
+    plan += [
+        ("member01", member.name if member else "党员", Role.PARTY_MEMBER, community, member),
+        ("resident01", resident.name if resident else "居民", Role.RESIDENT, community, resident),
+    ]
+    password = make_password(DEMO_PASSWORD)  # hashed once: the demo accounts share one password
+    now = timezone.now()
+    users = []
+    for username, display_name, role, area, person in plan:
+        user, _created = User.objects.update_or_create(
+            username=username,
+            defaults={
+                "display_name": display_name,
+                "password": password,
+                "password_changed_at": now,
+                "resident": person,
+                "is_active": True,
+                "failed_logins": 0,
+                "locked_until": None,
+            },
+        )
+        RoleBinding.objects.filter(user=user).delete()
+        RoleBinding.objects.create(user=user, role=role, area=area)
+        users.append(user)
+    return users

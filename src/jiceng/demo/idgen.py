@@ -60,3 +60,16 @@ def mobile(rng: random.Random) -> str:
 def name(rng: random.Random, male: bool) -> str:
     given = GIVEN_MALE if male else GIVEN_FEMALE
     return rng.choice(SURNAMES) + "".join(rng.choice(given) for _ in range(rng.choice([1, 2, 2])))
+
+
+# Rough frequency of the surnames above: the first few (王李张刘陈) carry about 30 % of people.
+SURNAME_WEIGHTS = [1.0 / (rank + 8) for rank in range(len(SURNAMES))]
+
+
+def surname(rng: random.Random) -> str:
+    return rng.choices(SURNAMES, SURNAME_WEIGHTS)[0]
+
+
+def given_name(rng: random.Random, male: bool) -> str:
+    given = GIVEN_MALE if male else GIVEN_FEMALE
+    return "".join(rng.choice(given) for _ in range(rng.choice([1, 2, 2])))
