@@ -43,6 +43,8 @@ PAGE_OBJECTS: dict[str, Callable[[World], dict[str, Any]] | None] = {
     "people:households": None,
     "people:household": lambda w: {"pk": w.household2.pk},
     "people:household_new": lambda w: {"building_pk": w.building2.pk},
+    "people:household_edit": lambda w: {"pk": w.household2.pk},
+    "people:resident_move": lambda w: {"pk": w.resident2.pk},
     "people:resident_new": lambda w: {"household_pk": w.household2.pk},
     "people:resident": lambda w: {"pk": w.resident2.pk},
     "people:resident_edit": lambda w: {"pk": w.resident2.pk},

@@ -102,3 +102,43 @@ def test_htmx_search_returns_only_the_results_fragment(world: World):
     full = client.get("/people/search/?q=zs").content.decode()
     fragment = client.get("/people/search/?q=zs", HTTP_HX_REQUEST="true").content.decode()
     assert "<html" in full and "<html" not in fragment and "张三" in fragment
+
+
+def test_changing_the_head_of_household_through_the_page(world: World):
+    spouse = services.register_resident(
+        actor=world.users["grid01"],
+        household=world.household1,
+        name="王丽",
+        id_number=make_id(male=False, seed=11),
+        relation_to_head="spouse",
+    )
+    response = world.client("grid01").post(
+        reverse("people:household_edit", args=[world.household1.pk]),
+        {"household_type": "resident", "head": spouse.pk},
+    )
+    assert response.status_code == 302
+    world.household1.refresh_from_db()
+    assert world.household1.head == spouse and world.household1.household_type == "resident"
+
+
+def test_moving_a_resident_to_another_address_through_the_page(world: World):
+    target = Household.objects.create(
+        building=world.building1, area_code=world.grid1.code, unit=2, room="602"
+    )
+    client = world.client("grid01")
+    url = reverse("people:resident_move", args=[world.resident1.pk])
+    response = client.post(
+        url, {"building": world.building1.pk, "unit": 2, "room": "999", "on": "2026-11-01"}
+    )
+    assert "尚未登记住户" in response.content.decode()
+    response = client.post(
+        url, {"building": world.building1.pk, "unit": 2, "room": "602", "on": "2026-11-01"}
+    )
+    assert response.status_code == 302
+    assert world.resident1.__class__.objects.get(pk=world.resident1.pk).household == target
+    # grid01 cannot pick grid 2's building at all.
+    response = client.post(
+        url, {"building": world.building2.pk, "unit": 1, "room": "201", "on": "2026-11-01"}
+    )
+    assert response.status_code == 200 and "is-invalid" in response.content.decode()
+    assert world.resident1.__class__.objects.get(pk=world.resident1.pk).household == target

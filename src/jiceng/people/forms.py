@@ -1,7 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from jiceng.people.models import CareTag, HouseholdType, PoliticalStatus, Relation, ResidenceStatus
+from jiceng.people.models import CareTag, HouseholdType, PoliticalStatus, Relation, ResidenceStatus, Resident
+from jiceng.territory.models import Building
 
 
 class HouseholdForm(forms.Form):
@@ -41,6 +42,20 @@ class ResidentEditForm(ResidentForm):
         label=_("身份证号码"), max_length=18, required=False, help_text=_("留空则不修改")
     )
     phone = forms.CharField(label=_("联系电话"), max_length=20, required=False, help_text=_("留空则不修改"))
+
+
+class HouseholdEditForm(forms.Form):
+    household_type = forms.ChoiceField(label=_("户类型"), choices=HouseholdType.choices)
+    head = forms.ModelChoiceField(label=_("户主"), queryset=Resident.objects.none(), required=False)
+
+
+class MoveForm(forms.Form):
+    """Moving a resident to another household, named by its address."""
+
+    building = forms.ModelChoiceField(label=_("楼栋"), queryset=Building.objects.none())
+    unit = forms.IntegerField(label=_("单元"), min_value=1, initial=1)
+    room = forms.CharField(label=_("房号"), max_length=20)
+    on = forms.DateField(label=_("迁入日期"), widget=forms.DateInput(attrs={"type": "date"}))
 
 
 class EndResidenceForm(forms.Form):

@@ -17,12 +17,14 @@ from jiceng.people import queries, services
 from jiceng.people.forms import (
     CareTagForm,
     EndResidenceForm,
+    HouseholdEditForm,
     HouseholdForm,
+    MoveForm,
     ResidentEditForm,
     ResidentForm,
     RevealForm,
 )
-from jiceng.people.models import CareTag
+from jiceng.people.models import CURRENT_STATUSES, CareTag
 from jiceng.territory.models import Building
 
 
@@ -85,6 +87,56 @@ def household_new(request: HttpRequest, building_pk: int) -> HttpResponse:
             messages.success(request, _("已登记住户"))
             return redirect("people:household", pk=household.pk)
     return render(request, "people/form.html", {"form": form, "title": _("登记住户") + f" · {building}"})
+
+
+@login_required
+def household_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    household = get_visible_or_404(queries.households_for(request.user), request.user, pk=pk)
+    require(request.user, Perm.PEOPLE_CHANGE, household)
+    form = HouseholdEditForm(
+        request.POST or None, initial={"household_type": household.household_type, "head": household.head}
+    )
+    form.fields["head"].queryset = household.residents.filter(residence_status__in=CURRENT_STATUSES)  # type: ignore[attr-defined]
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_household(actor=request.user, household=household, **form.cleaned_data)
+        except ValidationError as exc:
+            add_errors(form, exc)
+        else:
+            messages.success(request, _("已保存"))
+            return redirect("people:household", pk=household.pk)
+    return render(request, "people/form.html", {"form": form, "title": _("编辑住户") + f" · {household}"})
+
+
+@login_required
+def resident_move(request: HttpRequest, pk: int) -> HttpResponse:
+    resident = get_visible_or_404(queries.residents_for(request.user), request.user, pk=pk)
+    require(request.user, Perm.PEOPLE_CHANGE, resident)
+    form = MoveForm(request.POST or None)
+    form.fields["building"].queryset = (  # type: ignore[attr-defined]
+        Building.objects.visible_to(request.user, Perm.PEOPLE_CHANGE).select_related("estate")
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        target = (
+            queries.households_for(request.user)
+            .filter(building=data["building"], unit=data["unit"], room=data["room"].strip())
+            .first()
+        )
+        if target is None:
+            form.add_error("room", _("该地址尚未登记住户，请先登记住户"))
+        else:
+            try:
+                services.move_resident(actor=request.user, resident=resident, household=target, on=data["on"])
+            except ValidationError as exc:
+                add_errors(form, exc, default_field="room")
+            else:
+                messages.success(
+                    request,
+                    _("已登记%(name)s迁至%(address)s") % {"name": resident.name, "address": target.address},
+                )
+                return redirect("people:resident", pk=resident.pk)
+    return render(request, "people/form.html", {"form": form, "title": _("户间迁移") + f" · {resident.name}"})
 
 
 @login_required
