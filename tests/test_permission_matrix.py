@@ -39,6 +39,7 @@ PAGE_OBJECTS: dict[str, Callable[[World], dict[str, Any]] | None] = {
     "territory:estate_edit": lambda w: {"pk": w.other_estate.pk},
     "territory:building_new": lambda w: {"code": w.grid2.code},
     "territory:building": lambda w: {"pk": w.building2.pk},
+    "territory:building_edit": lambda w: {"pk": w.building2.pk},
     "people:search": None,
     "people:households": None,
     "people:household": lambda w: {"pk": w.household2.pk},

@@ -118,3 +118,16 @@ def test_adding_a_grid_through_the_page(world: World):
         f"/territory/{world.community.code}/new/", {"code": "3703030050010", "name": "坏代码"}
     )
     assert "15位" in response.content.decode()
+
+
+def test_moving_a_building_to_another_grid_through_the_page(world: World):
+    client = world.client("secretary")
+    url = f"/territory/buildings/{world.building1.pk}/edit/"
+    assert client.get(url).status_code == 200
+    response = client.post(
+        url, {"grid": world.grid2.pk, "estate": world.estate.pk, "name": "1号楼", "units": 3, "floors": 7}
+    )
+    assert response.status_code == 302
+    world.building1.refresh_from_db()
+    assert (world.building1.area_code, world.building1.units) == (world.grid2.code, 3)
+    assert world.client("grid01").get(url).status_code == 404

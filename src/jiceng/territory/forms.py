@@ -4,7 +4,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from jiceng.territory.models import Estate, PropertyManagement
+from jiceng.territory.models import Area, Estate, PropertyManagement
 
 
 class AreaForm(forms.Form):
@@ -47,6 +47,7 @@ class EstateForm(forms.Form):
 
 
 class BuildingForm(forms.Form):
+    grid = forms.ModelChoiceField(label=_("网格"), queryset=Area.objects.none())
     estate = forms.ModelChoiceField(label=_("小区"), queryset=Estate.objects.none())
     name = forms.CharField(label=_("楼栋"), max_length=50, help_text=_("如：3号楼"))
     units = forms.IntegerField(label=_("单元数"), min_value=1, max_value=50, initial=1)

@@ -6,6 +6,7 @@ app_name = "territory"
 urlpatterns = [
     path("", views.index, name="index"),
     path("buildings/<int:pk>/", views.building_detail, name="building"),
+    path("buildings/<int:pk>/edit/", views.building_edit, name="building_edit"),
     path("estates/<int:pk>/edit/", views.estate_edit, name="estate_edit"),
     path("<str:code>/", views.area_detail, name="area"),
     path("<str:code>/edit/", views.area_edit, name="area_edit"),

@@ -156,6 +156,7 @@ def building_new(request: HttpRequest, code: str) -> HttpResponse:
     grid = get_visible_or_404(Area, request.user, code=code, level=Level.GRID)
     require(request.user, Perm.TERRITORY_CHANGE, grid)
     form = BuildingForm(request.POST or None)
+    del form.fields["grid"]  # the building goes into this grid
     form.fields["estate"].queryset = Estate.objects.filter(community_id=grid.parent_id)  # type: ignore[attr-defined]
     if request.method == "POST" and form.is_valid():
         try:
@@ -169,6 +170,33 @@ def building_new(request: HttpRequest, code: str) -> HttpResponse:
         request,
         "territory/form.html",
         {"form": form, "title": _("新增楼栋"), "crumbs": _crumbs(grid, include_self=True)},
+    )
+
+
+@login_required
+def building_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    building = get_visible_or_404(Building.objects.select_related("estate", "grid"), request.user, pk=pk)
+    require(request.user, Perm.TERRITORY_CHANGE, building)
+    fields = ("estate", "name", "units", "floors")
+    form = BuildingForm(
+        request.POST or None, initial={f: getattr(building, f) for f in fields} | {"grid": building.grid}
+    )
+    form.fields["estate"].queryset = Estate.objects.filter(community_id=building.grid.parent_id)  # type: ignore[attr-defined]
+    form.fields["grid"].queryset = Area.objects.visible_to(request.user, Perm.TERRITORY_CHANGE).filter(  # type: ignore[attr-defined]
+        parent_id=building.grid.parent_id, level=Level.GRID
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_building(actor=request.user, building=building, **form.cleaned_data)
+        except ValidationError as exc:
+            add_errors(form, exc)
+        else:
+            messages.success(request, _("已保存"))
+            return redirect("territory:building", pk=building.pk)
+    return render(
+        request,
+        "territory/form.html",
+        {"form": form, "title": _("编辑楼栋"), "crumbs": _crumbs(building.grid, include_self=True)},
     )
 
 
