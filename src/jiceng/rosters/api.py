@@ -10,7 +10,7 @@ from uuid import UUID
 
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest
-from ninja import File, Form, Router, Schema
+from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from jiceng.rosters import exports, services
@@ -90,7 +90,7 @@ def upload(
     job = services.start_import(
         actor=request.user, kind=kind, file_name=file.name or "", data=file.read(), check_only=check_only
     )
-    return 201, job
+    return Status(201, job)
 
 
 @router.get("/jobs/{pk}", response=JobOut)
