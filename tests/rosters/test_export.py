@@ -27,7 +27,7 @@ def _column(rows, title):
 
 
 def test_an_export_masks_numbers_and_is_audited(world):
-    response, rows = _post(world.client("secretary"), purpose="入户走访名单")
+    _, rows = _post(world.client("secretary"), purpose="入户走访名单")
     assert rows is not None
     assert sorted(_column(rows, "姓名")) == sorted(["张三", "李四"])
     ids = _column(rows, "身份证号码")
@@ -45,7 +45,7 @@ def test_residents_exports_need_a_purpose(world):
 
 
 def test_full_numbers_only_with_the_reveal_permission_and_a_purpose(world):
-    response, rows = _post(world.client("secretary"), purpose="核对低保名单", reveal="on")
+    _, rows = _post(world.client("secretary"), purpose="核对低保名单", reveal="on")
     assert world.resident1.id_number in _column(rows, "身份证号码")
     assert world.resident1.phone in _column(rows, "联系电话")
     event = AuditEvent.objects.filter(action=Action.EXPORT).get()
