@@ -16,6 +16,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from jiceng.accounts.models import ApiToken
 from jiceng.api import api
+from jiceng.rosters.models import ImportJob
 from tests.conftest import World
 
 # Pages anyone may open without logging in.
@@ -54,7 +55,21 @@ PAGE_OBJECTS: dict[str, Callable[[World], dict[str, Any]] | None] = {
     "people:care_tags": None,
     "audit:log": None,
     "rosters:index": None,
+    "rosters:export": None,
+    "rosters:template": lambda w: {"kind": "residents"},
+    "rosters:job": lambda w: {"pk": _their_job(w).pk},
+    "rosters:job_progress": lambda w: {"pk": _their_job(w).pk},
+    "rosters:error_report": lambda w: {"pk": _their_job(w).pk},
+    "rosters:import_valid": lambda w: {"pk": _their_job(w).pk},
+    "rosters:confirm": lambda w: {"pk": _their_job(w).pk},
 }
+
+
+def _their_job(w: World) -> ImportJob:
+    """An import job of grid 2's worker: only its owner may see it."""
+    return ImportJob.objects.create(
+        user=w.users["grid02"], kind="residents", file_name="x.xlsx", data=b"x", status="failed"
+    )
 
 
 def _page_names() -> Iterator[str]:
@@ -100,6 +115,9 @@ def test_grid01_gets_404_for_grid02_objects(other_estate: World, name: str, meth
     response = getattr(world.client("grid01"), method)(url, {"reason": "test", "field": "id_number"})
     if method == "get" and response.status_code == 405:
         return  # a POST-only action: its POST case below must answer 404
+    if name == "rosters:template":
+        assert response.status_code in (200, 405), url  # a blank template holds no data
+        return
     if name.startswith("accounts:") and name != "accounts:revoke_token":
         assert response.status_code in (403, 404), url  # not their business at all
     else:
@@ -188,6 +206,13 @@ API_ROUTES: dict[str, tuple[Callable[[World], dict[str, Any]], dict[str, Any] | 
         lambda w: {"pk": w.resident2.pk},
         {"field": "id_number", "reason": "test"},
     ),
+    "GET /api/v1/rosters/templates/{kind}": (lambda w: {"kind": "residents"}, None),
+    "POST /api/v1/rosters/jobs": (lambda w: {}, {}),
+    "GET /api/v1/rosters/jobs/{pk}": (lambda w: {"pk": _their_job(w).pk}, None),
+    "GET /api/v1/rosters/jobs/{pk}/error-report": (lambda w: {"pk": _their_job(w).pk}, None),
+    "POST /api/v1/rosters/jobs/{pk}/import-valid": (lambda w: {"pk": _their_job(w).pk}, {}),
+    "POST /api/v1/rosters/jobs/{pk}/confirm": (lambda w: {"pk": _their_job(w).pk}, {}),
+    "POST /api/v1/rosters/export": (lambda w: {}, {"kind": "residents"}),
 }
 # Bodies naming grid 2's building or household by id.
 API_BODY_OBJECTS: dict[str, Callable[[World], dict[str, Any]]] = {
@@ -231,7 +256,9 @@ def test_api_grid01_gets_404_for_grid02_objects(other_estate: World, route: str)
     response = _call(
         other_estate.client("anonymous"), route, other_estate, HTTP_AUTHORIZATION=f"Bearer {token}"
     )
-    if route == "POST /api/v1/territory/areas/{code}/buildings":
+    if route == "GET /api/v1/rosters/templates/{kind}":
+        assert response.status_code == 200  # a blank template holds no data
+    elif route == "POST /api/v1/territory/areas/{code}/buildings":
         # grid01 may see the estate (its buildings span both grids) but not grid 2.
         assert response.status_code == 404
     else:

@@ -7,6 +7,7 @@ from ninja.errors import AuthenticationError
 
 from jiceng.api_auth import BearerToken, SessionWithCsrf
 from jiceng.people.api import router as people_router
+from jiceng.rosters.api import router as rosters_router
 from jiceng.territory.api import router as territory_router
 
 api = NinjaAPI(
@@ -18,6 +19,7 @@ api = NinjaAPI(
 )
 api.add_router("/territory/", territory_router)
 api.add_router("/people/", people_router)
+api.add_router("/rosters/", rosters_router)
 
 
 @api.exception_handler(ValidationError)
