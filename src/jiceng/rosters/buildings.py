@@ -10,10 +10,9 @@ from jiceng.accounts.roles import Perm
 from jiceng.accounts.scope import scope_for
 from jiceng.audit.models import Action
 from jiceng.audit.services import Entry
+from jiceng.rosters import bulk
 from jiceng.rosters.base import Column, Plan, Roster, Row, Sheet
 from jiceng.territory.models import Area, Building, Estate, Level
-
-BATCH = 2000
 
 
 class BuildingRoster(Roster):
@@ -103,7 +102,7 @@ class BuildingRoster(Roster):
             )
             for r in plan.rows
         ]
-        Building.objects.bulk_create(buildings, batch_size=BATCH)
+        bulk.insert(Building, list(buildings))
         entries = [
             Entry(
                 Action.CREATE,

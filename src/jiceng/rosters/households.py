@@ -8,10 +8,9 @@ from django.utils.translation import gettext_lazy as _l
 from jiceng.audit.models import Action
 from jiceng.audit.services import Entry
 from jiceng.people.models import Household, HouseholdType
+from jiceng.rosters import bulk
 from jiceng.rosters.base import Column, Plan, Roster, Row, Sheet
 from jiceng.rosters.places import BuildingLookup, address
-
-BATCH = 2000
 
 
 class HouseholdRoster(Roster):
@@ -69,7 +68,7 @@ class HouseholdRoster(Roster):
             )
             for r in plan.rows
         ]
-        Household.objects.bulk_create(households, batch_size=BATCH)
+        bulk.insert(Household, list(households))
         entries = [
             Entry(
                 Action.CREATE,

@@ -27,10 +27,10 @@ from jiceng.people.models import (
     Resident,
 )
 from jiceng.people.validation import check_identity
+from jiceng.rosters import bulk
 from jiceng.rosters.base import Column, Plan, Roster, Row, Sheet
 from jiceng.rosters.places import BuildingLookup, address
 
-BATCH = 2000
 # SQLite allows 32,766 host parameters a statement; PostgreSQL far more. Stay well below.
 HASH_CHUNK = 5000
 
@@ -214,7 +214,7 @@ class ResidentRoster(Roster):
                     room=v["room"],
                     household_type=v["household_type"] or HouseholdType.REGISTERED,
                 )
-        Household.objects.bulk_create(new_households.values(), batch_size=BATCH)
+        bulk.insert(Household, list(new_households.values()))
         households = households | {k: h.pk for k, h in new_households.items()}
 
         spelled: dict[str, tuple[str, str]] = {}
@@ -248,9 +248,10 @@ class ResidentRoster(Roster):
                     moved_in_on=v["moved_in_on"],
                 )
             )
-        Resident.objects.bulk_create(residents, batch_size=BATCH)
-        ResidenceRecord.objects.bulk_create(
-            (
+        bulk.insert(Resident, residents)
+        bulk.insert(
+            ResidenceRecord,
+            [
                 ResidenceRecord(
                     resident_id=r.pk,
                     household_id=r.household_id,
@@ -258,8 +259,7 @@ class ResidentRoster(Roster):
                     moved_in_on=r.moved_in_on,
                 )
                 for r in residents
-            ),
-            batch_size=BATCH,
+            ],
         )
         through: Any = Resident.care_tags.through
         links = [
@@ -267,7 +267,7 @@ class ResidentRoster(Roster):
             for r, row in zip(residents, plan.rows, strict=True)
             for tag in row.values["_tags"]
         ]
-        through.objects.bulk_create(links, batch_size=BATCH)
+        bulk.insert(through, links)
         heads = [(r.pk, r.household_id) for r in residents if r.relation_to_head == Relation.HEAD]
         if heads:
             table = connection.ops.quote_name(Household._meta.db_table)
