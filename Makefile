@@ -73,8 +73,8 @@ run: install assets messages .env
 	$(BIN)/jiceng run
 
 lint: install
-	$(BIN)/ruff check src tests bench
-	$(BIN)/ruff format --check src tests bench
+	$(BIN)/ruff check
+	$(BIN)/ruff format --check
 
 typecheck: install
 	JICENG_DEBUG=1 $(BIN)/mypy
