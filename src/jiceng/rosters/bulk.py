@@ -9,10 +9,11 @@ through RETURNING in insertion order, the same assumption bulk_create makes.
 """
 
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from django.db import connections, models, router
+from django.utils import timezone
 
 BATCH = 2000
 
@@ -22,6 +23,49 @@ def _max_params(connection: Any) -> int:
         # SQLITE_MAX_VARIABLE_NUMBER is 32,766 since SQLite 3.32; Django assumes the old 999.
         return 32766 if sqlite3.sqlite_version_info >= (3, 32) else 999
     return 65535  # PostgreSQL's limit of bind parameters a statement
+
+
+# Field classes whose database value is the Python value itself when it has the plain type;
+# anything else (subclasses such as EncryptedCharField, other types) takes the field's own path.
+_PLAIN: dict[type, tuple[type, ...]] = {
+    models.CharField: (str,),
+    models.TextField: (str,),
+    models.SlugField: (str,),
+    models.IntegerField: (int,),
+    models.BigIntegerField: (int,),
+    models.PositiveIntegerField: (int,),
+    models.PositiveSmallIntegerField: (int,),
+    models.PositiveBigIntegerField: (int,),
+    models.SmallIntegerField: (int,),
+    models.BooleanField: (bool,),
+    models.ForeignKey: (int,),
+}
+
+
+def _preparer(field: Any, connection: Any, now: Any) -> Callable[[models.Model], Any]:
+    """How to turn one object's attribute into the value for the INSERT: the field's own
+    `pre_save` + `get_db_prep_save` unless the value is a plain str/int/bool/None."""
+    if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
+        # Every row of one import gets the same timestamp: prepare it once.
+        stamp = field.get_db_prep_save(now, connection)
+
+        def stamped(obj: models.Model) -> Any:
+            setattr(obj, field.attname, now)
+            return stamp
+
+        return stamped
+    attname = field.attname
+    plain = _PLAIN.get(type(field))
+    if plain is None:
+        return lambda obj: field.get_db_prep_save(field.pre_save(obj, True), connection)
+
+    def prepare(obj: models.Model) -> Any:
+        value = getattr(obj, attname)
+        if value is None or type(value) in plain:
+            return value
+        return field.get_db_prep_save(field.pre_save(obj, True), connection)
+
+    return prepare
 
 
 def insert(model: type[models.Model], objs: Sequence[models.Model], batch_size: int = BATCH) -> None:
@@ -42,14 +86,15 @@ def insert(model: type[models.Model], objs: Sequence[models.Model], batch_size: 
     tail = f" RETURNING {qn(str(pk.column))}"
     row_sql = "(" + ", ".join(["%s"] * len(fields)) + ")"
     size = max(1, min(batch_size, _max_params(connection) // len(fields)))
+    now = timezone.now()
+    preparers = [_preparer(f, connection, now) for f in fields]
     statements: dict[int, str] = {}
     with connection.cursor() as cursor:
         for start in range(0, len(objs), size):
             chunk = objs[start : start + size]
             params: list[Any] = []
             for obj in chunk:
-                for f in fields:
-                    params.append(f.get_db_prep_save(f.pre_save(obj, True), connection))
+                params.extend([prepare(obj) for prepare in preparers])
             sql = statements.get(len(chunk))
             if sql is None:
                 sql = statements[len(chunk)] = head + ", ".join([row_sql] * len(chunk)) + tail
