@@ -106,6 +106,9 @@ test-postgres: install assets messages system-deps
 test: lint typecheck migrations-check test-sqlite test-postgres
 
 bench: install assets system-deps
+	@command -v wrk >/dev/null || { [ "$$(id -u)" = 0 ] || { echo "run as root or install: wrk" >&2; exit 1; }; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
+	$(BIN)/pip install --quiet --disable-pip-version-check -c requirements.lock -e '.[dev,bench]'
 	@$(MAKE) --no-print-directory pg-start PG_PORT=54330
 	DATABASE_URL='postgres://jiceng@$(subst /,%2F,/tmp/jiceng-pg-54330)%2Fsock:54330/postgres' $(BIN)/python -m bench; \
 	status=$$?; $(MAKE) --no-print-directory pg-stop PG_PORT=54330; exit $$status

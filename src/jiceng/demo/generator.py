@@ -93,12 +93,15 @@ class Summary:
     party_members: int = 0
     seconds: float = 0.0
 
-    def __str__(self) -> str:
+    def counts(self) -> str:
         return (
             f"{self.scale} (seed {self.seed}): {self.communities:,} communities, {self.grids:,} grids, "
             f"{self.estates:,} estates, {self.buildings:,} buildings, {self.households:,} households, "
-            f"{self.residents:,} residents ({self.party_members:,} party members) in {self.seconds:.1f} s"
+            f"{self.residents:,} residents ({self.party_members:,} party members)"
         )
+
+    def __str__(self) -> str:
+        return f"{self.counts()} in {self.seconds:.1f} s"
 
 
 def _reference_date() -> datetime.date:
@@ -135,14 +138,15 @@ def generate(
         flagship = communities[plan.streets[0].communities[0].code]
         grids = list(Area.objects.filter(parent=flagship).order_by("code"))
         create_demo_accounts(district=district, street=streets[0], community=flagship, grids=grids)
-        summary.seconds = time.perf_counter() - started
         audit.record(
             None,
             Action.IMPORT,
             district,
             reason="demo data",
-            object_repr=f"演示数据 demo data: {summary}"[:200],
+            object_repr=f"演示数据 demo data: {summary.counts()}"[:200],
         )
+        say(f"committing ({time.perf_counter() - started:.1f} s) …")
+    summary.seconds = time.perf_counter() - started
     say(f"done: {summary}")
     return summary
 

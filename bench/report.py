@@ -1,0 +1,84 @@
+"""Markdown tables from a bench run, written between markers in docs/performance.md."""
+
+import re
+from pathlib import Path
+from typing import Any
+
+START = "<!-- bench:start -->"
+END = "<!-- bench:end -->"
+
+
+def _import_row(name: str, r: dict[str, Any] | None, total: int) -> str:
+    if not r:
+        return f"| {name} | – | – | – | not run |"
+    if "missing" in r:
+        return f"| {name} | – | – | – | gap: {r['missing']} |"
+    note = (
+        ""
+        if r.get("complete")
+        else f"stopped at the time budget; 100,000 rows ≈ {r['estimated_seconds_all']:,} s"
+    )
+    if "prepare_seconds" in r:
+        note = f"+ {r['prepare_seconds']} s to prepare the rows in Python ({r['prepare_and_copy_rows_per_s']:,} rows/s together)"
+    if r.get("errors"):
+        note += f" {r['errors']} row errors"
+    return f"| {name} | {r['rows']:,} | {r['seconds']:,} | {r['rows_per_s']:,} | {note} |"
+
+
+def tables(results: dict[str, Any]) -> str:
+    m = results["machine"]
+    lines = [
+        f"Run of {results['started']} on {m['cores']} cores ({m['cpu']}), {m['memory']}, {m['os']}; "
+        f"Python {m['python']}, Django {m['django']}, gunicorn {m['gunicorn']}, PostgreSQL {m['postgresql']}, "
+        f"{m['wrk']}.",
+        "",
+    ]
+    if "generate" in results:
+        g = results["generate"]
+        lines += [f"District generation: **{g['seconds']} s** — {g['summary']}.", ""]
+    lines += [
+        "| route | concurrency | requests | rps | p50 ms | p95 ms | p99 ms | % of ceiling | target met? |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    for r in results["routes"]:
+        if r.get("target_share") is None:
+            met = "(ceiling)"
+        else:
+            met = "yes" if r["target_met"] else "**no**"
+            met += f" (p95 ≤ 200 ms, ≥ {r['target_share']:.0%})"
+        errors = sum(r["errors"].values())
+        name = r["name"] + (f" ({errors} errors)" if errors else "")
+        lines.append(
+            f"| {name} | {r['concurrency']} | {r['requests']:,} | {r['rps']:,} | {r['p50_ms']} | "
+            f"{r['p95_ms']} | {r['p99_ms']} | {r['share_of_ceiling']:.0%} | {met} |"
+        )
+    imp = results.get("import")
+    if imp:
+        lines += [
+            "",
+            f"Import of {imp['rows']:,} residents from one .xlsx ({imp['file_bytes'] / 1e6:.1f} MB):",
+            "",
+            "| importer | rows | seconds | rows/s | note |",
+            "|---|---|---|---|---|",
+            _import_row(
+                "jiceng rosters (import_rows: validation, records, tags, audit)",
+                imp.get("rosters"),
+                imp["rows"],
+            ),
+            _import_row(
+                "django-import-export, default settings", imp.get("import_export_default"), imp["rows"]
+            ),
+            _import_row("django-import-export, use_bulk=True", imp.get("import_export_bulk"), imp["rows"]),
+            _import_row("PostgreSQL COPY of prepared rows (physical limit)", imp.get("copy"), imp["rows"]),
+        ]
+    return "\n".join(lines)
+
+
+def update_doc(doc: Path, results: dict[str, Any]) -> None:
+    text = doc.read_text() if doc.exists() else f"# Performance\n\n{START}\n{END}\n"
+    block = f"{START}\n{tables(results)}\n{END}"
+    if START in text:
+        text = re.sub(re.escape(START) + ".*?" + re.escape(END), lambda _m: block, text, flags=re.S)
+    else:
+        text += "\n" + block + "\n"
+    doc.write_text(text)
