@@ -187,3 +187,21 @@ def test_the_job_page_query_count_does_not_grow_with_errors(world, django_assert
     big = ImportJob.objects.exclude(pk=small.pk).get()
     with django_assert_max_num_queries(queries):
         client.get(f"/rosters/jobs/{big.pk}/")
+
+
+def test_a_job_whose_uploader_lost_the_permission_fails_with_a_message(world):
+    from jiceng.accounts.models import RoleBinding
+    from jiceng.rosters import services
+
+    job = services.start_import(
+        actor=world.users["secretary"],
+        kind="residents",
+        file_name="a.xlsx",
+        data=workbook("residents", [resident_row(10, id_number=BAD_ID)]),
+    )
+    user = world.users["secretary"]
+    RoleBinding.objects.filter(user=user).delete()
+    ImportJob.objects.filter(pk=job.pk).update(status=JobStatus.FAILED)
+    services.run_job(job.pk)
+    job.refresh_from_db()
+    assert job.status == JobStatus.FAILED and job.message == "您没有权限执行此操作"

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.http import Http404
 from django.utils import timezone
@@ -193,6 +193,13 @@ def run_job(job_id: Any) -> None:
             status=JobStatus.FAILED, message="；".join(exc.messages)[:300], finished_at=timezone.now()
         )
         return
+    except PermissionDenied as exc:  # the uploader lost the permission before the worker ran
+        jobs.update(status=JobStatus.FAILED, message=str(exc)[:300], finished_at=timezone.now())
+        return
+    except Exception:
+        # Never leave a job "running" for ever: its page would poll without end.
+        jobs.update(status=JobStatus.FAILED, message=_("导入出错，未写入任何数据，请联系系统管理员"))
+        raise
     if result.written:
         status = JobStatus.DONE
     elif result.errors:
