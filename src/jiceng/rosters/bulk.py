@@ -1,8 +1,8 @@
-"""A leaner bulk insert than QuerySet.bulk_create for imports of 100,000 rows.
+"""A leaner bulk insert than QuerySet.bulk_create for imports of 100,000 rows on SQLite.
 
-bulk_create compiles its SQL anew for every batch and inspects every value for expressions;
-on SQLite it also keeps to 999 parameters a statement (about 40 residents), so a large import
-spends most of its time in the SQL compiler. Here the statement is built once per batch size and
+On SQLite, bulk_create compiles its SQL anew for every batch, inspects every value for
+expressions and keeps to 999 parameters a statement (about 40 residents), so a large import
+spends most of its time in the SQL compiler (PostgreSQL's bulk_create uses UNNEST and is kept). Here the statement is built once per batch size and
 each value still goes through the field's `pre_save` and `get_db_prep_save`, exactly as with
 bulk_create: EncryptedCharField encrypts, auto_now fields get their time. Primary keys come back
 through RETURNING in insertion order, the same assumption bulk_create makes.
@@ -18,11 +18,9 @@ from django.utils import timezone
 BATCH = 2000
 
 
-def _max_params(connection: Any) -> int:
-    if connection.vendor == "sqlite":
-        # SQLITE_MAX_VARIABLE_NUMBER is 32,766 since SQLite 3.32; Django assumes the old 999.
-        return 32766 if sqlite3.sqlite_version_info >= (3, 32) else 999
-    return 65535  # PostgreSQL's limit of bind parameters a statement
+def _max_params() -> int:
+    # SQLITE_MAX_VARIABLE_NUMBER is 32,766 since SQLite 3.32; Django assumes the old 999.
+    return 32766 if sqlite3.sqlite_version_info >= (3, 32) else 999
 
 
 # Field classes whose database value is the Python value itself when it has the plain type;
@@ -73,7 +71,8 @@ def insert(model: type[models.Model], objs: Sequence[models.Model], batch_size: 
     if not objs:
         return
     connection = connections[router.db_for_write(model)]
-    if not connection.features.can_return_rows_from_bulk_insert:
+    if connection.vendor != "sqlite" or not connection.features.can_return_rows_from_bulk_insert:
+        # PostgreSQL: Django 5.2's bulk_create already inserts through UNNEST, one array a column.
         model._default_manager.bulk_create(objs, batch_size=batch_size)
         return
     meta = model._meta
@@ -85,7 +84,7 @@ def insert(model: type[models.Model], objs: Sequence[models.Model], batch_size: 
     head = f"INSERT INTO {qn(meta.db_table)} ({', '.join(qn(c) for c in columns)}) VALUES "
     tail = f" RETURNING {qn(str(pk.column))}"
     row_sql = "(" + ", ".join(["%s"] * len(fields)) + ")"
-    size = max(1, min(batch_size, _max_params(connection) // len(fields)))
+    size = max(1, min(batch_size, _max_params() // len(fields)))
     now = timezone.now()
     preparers = [_preparer(f, connection, now) for f in fields]
     statements: dict[int, str] = {}
