@@ -6,7 +6,12 @@ from jiceng.rosters.models import RosterKind
 
 class UploadForm(forms.Form):
     kind = forms.ChoiceField(label=_("花名册"), choices=RosterKind.choices)
-    file = forms.FileField(label=_("Excel 文件（.xlsx）"))
+    file = forms.FileField(
+        label=_("Excel 文件（.xlsx）"),
+        widget=forms.ClearableFileInput(
+            attrs={"accept": ".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+        ),
+    )
     check_only = forms.BooleanField(label=_("只校验，确认后再导入"), required=False)
 
 

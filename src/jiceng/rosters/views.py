@@ -31,7 +31,11 @@ def _xlsx(data: bytes, file_name: str) -> FileResponse:
 @login_required
 def index(request: HttpRequest) -> HttpResponse:
     require(request.user, Perm.PEOPLE_IMPORT)
-    form = UploadForm(request.POST or None, request.FILES or None, initial={"kind": request.GET.get("kind")})
+    form = UploadForm(
+        request.POST or None,
+        request.FILES or None,
+        initial={"kind": request.GET.get("kind", RosterKind.RESIDENTS)},
+    )
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
