@@ -245,3 +245,17 @@ def test_a_workbook_without_the_roster_headers_is_refused(world):
     with pytest.raises(ValidationError) as exc:
         import_rows(world.users["secretary"], "residents", workbook("households", [{"estate": "x"}]))
     assert "缺少列" in exc.value.messages[0]
+
+
+def test_a_generated_roster_imports_cleanly_with_few_queries(world, tmp_path, django_assert_max_num_queries):
+    from jiceng.rosters.sample import resident_rows, write_workbook
+
+    path = tmp_path / "generated.xlsx"
+    write_workbook(
+        path, "residents", resident_rows(600, [("世纪花园", "1号楼", 2), ("世纪花园", "2号楼", 2)])
+    )
+    # A fixed number of lookups, then one statement per batch of inserts: no per-row queries.
+    with django_assert_max_num_queries(40):
+        result = import_rows(world.users["secretary"], "residents", path)
+    assert result.errors == [] and result.created["residents"] == 600
+    assert list(verify()) == []

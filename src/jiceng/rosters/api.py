@@ -10,6 +10,7 @@ from uuid import UUID
 
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest
+from django.utils.translation import gettext as _
 from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 
@@ -78,7 +79,7 @@ def template(request: HttpRequest, kind: str) -> Any:
         data = services.template_workbook(actor=request.user, kind=kind)
     except ValidationError:
         raise Http404 from None
-    return _file(io.BytesIO(data), services.download_name(kind, "模板"))
+    return _file(io.BytesIO(data), services.download_name(kind, _("模板")))
 
 
 @router.post("/jobs", response={201: JobOut})
@@ -113,7 +114,7 @@ def confirm(request: HttpRequest, pk: UUID) -> Any:
 @router.get("/jobs/{pk}/error-report")
 def error_report(request: HttpRequest, pk: UUID) -> Any:
     job = services.get_job(request.user, pk, with_data=True)
-    return _file(io.BytesIO(services.error_report(job)), services.download_name(job.kind, "错误报告"))
+    return _file(io.BytesIO(services.error_report(job)), services.download_name(job.kind, _("错误报告")))
 
 
 @router.post("/export")
