@@ -84,8 +84,8 @@ class RoleBinding(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["user", "role", "area"], name="rolebinding_unique"),
             models.CheckConstraint(
-                condition=models.Q(role__in=list(GLOBAL_ROLES), area__isnull=True)
-                | (~models.Q(role__in=list(GLOBAL_ROLES)) & models.Q(area__isnull=False)),
+                condition=models.Q(role__in=sorted(GLOBAL_ROLES), area__isnull=True)
+                | (~models.Q(role__in=sorted(GLOBAL_ROLES)) & models.Q(area__isnull=False)),
                 name="rolebinding_area_matches_role",
             ),
         ]

@@ -26,6 +26,7 @@ def nav_items(request: HttpRequest) -> list[NavItem]:
         (Perm.TERRITORY_VIEW, _("辖区"), "territory:index", "map-2"),
         (Perm.PEOPLE_VIEW, _("居民"), "people:search", "users"),
         (Perm.PEOPLE_IMPORT, _("花名册导入"), "rosters:index", "file-spreadsheet"),
+        (Perm.PEOPLE_EXPORT, _("导出"), "rosters:export", "file-export"),
         (Perm.ACCOUNTS_MANAGE, _("账号管理"), "accounts:users", "user-shield"),
         (Perm.AUDIT_VIEW, _("审计日志"), "audit:log", "list-check"),
         (Perm.SYSTEM_CONFIGURE, _("系统设置"), "people:care_tags", "settings"),

@@ -220,11 +220,11 @@ class Migration(migrations.Migration):
                         condition=models.Q(
                             models.Q(
                                 ("area__isnull", True),
-                                ("role__in", ["security_admin", "system_admin", "audit_admin"]),
+                                ("role__in", ["audit_admin", "security_admin", "system_admin"]),
                             ),
                             models.Q(
                                 models.Q(
-                                    ("role__in", ["security_admin", "system_admin", "audit_admin"]),
+                                    ("role__in", ["audit_admin", "security_admin", "system_admin"]),
                                     _negated=True,
                                 ),
                                 ("area__isnull", False),
