@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from jiceng.audit.context import client_address
 from jiceng.audit.models import GENESIS, AuditEvent, ChainHead
+from jiceng.common import bulk
 
 
 @dataclass
@@ -70,7 +71,7 @@ def record_many(actor: Any, entries: Iterable[Entry]) -> list[AuditEvent]:
             event.hash = event.compute_hash()
             prev = event.hash
             rows.append(event)
-        AuditEvent.objects.bulk_create(rows, batch_size=2000)
+        bulk.insert(AuditEvent, rows)
         ChainHead.objects.filter(pk=head.pk).update(seq=seq, hash=prev)
     return rows
 

@@ -10,7 +10,7 @@ from jiceng.accounts.roles import Perm
 from jiceng.accounts.scope import scope_for
 from jiceng.audit.models import Action
 from jiceng.audit.services import Entry
-from jiceng.rosters import bulk
+from jiceng.common import bulk
 from jiceng.rosters.base import Column, Plan, Roster, Row, Sheet
 from jiceng.territory.models import Area, Building, Estate, Level
 

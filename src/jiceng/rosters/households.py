@@ -7,8 +7,8 @@ from django.utils.translation import gettext_lazy as _l
 
 from jiceng.audit.models import Action
 from jiceng.audit.services import Entry
+from jiceng.common import bulk
 from jiceng.people.models import Household, HouseholdType
-from jiceng.rosters import bulk
 from jiceng.rosters.base import Column, Plan, Roster, Row, Sheet
 from jiceng.rosters.places import BuildingLookup, address
 

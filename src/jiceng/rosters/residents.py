@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _l
 
 from jiceng.audit.models import Action
 from jiceng.audit.services import Entry
-from jiceng.common import pinyin
+from jiceng.common import bulk, pinyin
 from jiceng.demo.idgen import id_number as example_id_number
 from jiceng.people.models import (
     CURRENT_STATUSES,
@@ -27,7 +27,6 @@ from jiceng.people.models import (
     Resident,
 )
 from jiceng.people.validation import check_identity
-from jiceng.rosters import bulk
 from jiceng.rosters.base import Column, Plan, Roster, Row, Sheet
 from jiceng.rosters.places import BuildingLookup, address
 

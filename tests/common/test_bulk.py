@@ -1,13 +1,12 @@
-"""rosters.bulk.insert behaves like bulk_create: keys set, fields prepared, numbers encrypted."""
+"""common.bulk.insert behaves like bulk_create: keys set, fields prepared, numbers encrypted."""
 
 import datetime
 
 import pytest
 from django.db import connection
 
-from jiceng.common import crypto
+from jiceng.common import bulk, crypto
 from jiceng.people.models import PoliticalStatus, Resident
-from jiceng.rosters import bulk
 
 pytestmark = pytest.mark.django_db
 

@@ -1,4 +1,5 @@
-"""A leaner bulk insert than QuerySet.bulk_create for imports of 100,000 rows on SQLite.
+"""A leaner bulk insert than QuerySet.bulk_create for imports of 100,000 rows and the audit rows
+that go with them, on SQLite.
 
 On SQLite, bulk_create compiles its SQL anew for every batch, inspects every value for
 expressions and keeps to 999 parameters a statement (about 40 residents), so a large import
