@@ -82,7 +82,7 @@ def login(page: Any, username: str, password: str = PASSWORD) -> None:
     page.fill("#id_username", username)
     page.fill("#id_password", password)
     page.click("form:has(#id_username) button[type=submit]")
-    page.wait_for_url(lambda url: "/accounts/login/" not in url)
+    page.wait_for_url(lambda url: "/accounts/login/" not in url, wait_until="domcontentloaded")
 
 
 @pytest.fixture

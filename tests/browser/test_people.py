@@ -21,7 +21,7 @@ def test_grid_worker_finds_a_resident_by_pinyin_initials_and_opens_the_household
     page.wait_for_url(f"**/people/households/{world.household1.pk}/")
     members = page.get_by_test_id("members")
     assert members.get_by_role("link", name="张三").is_visible()
-    assert "本人" in members.inner_text() or "户主" in members.inner_text()
+    assert "户主" in members.inner_text()
 
 
 def test_grid_worker_cannot_find_a_resident_of_another_grid(world, page):
