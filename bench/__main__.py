@@ -94,6 +94,13 @@ def main() -> None:
     from jiceng.demo.generator import generate
 
     results: dict[str, Any] = {"started": datetime.datetime.now().isoformat(timespec="seconds")}
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    out = RESULTS / f"{datetime.datetime.now():%Y%m%d-%H%M%S}.json"
+
+    def save(_part: Any = None) -> None:
+        # Written after every phase, so a failure late in the run keeps the earlier figures.
+        out.write_text(json.dumps(results, ensure_ascii=False, indent=2, default=str))
+
     results["machine"] = machine()
     say(f"machine: {results['machine']}")
     call_command("migrate", verbosity=0)
@@ -106,20 +113,26 @@ def main() -> None:
 
         with connection.cursor() as cursor:
             cursor.execute("VACUUM ANALYZE")
+        save()
     results["routes"] = [
         {"name": r.name, "kind": r.kind, "target_share": r.target, **r.result}
         for r in web.run(seconds=args.seconds, say=say)
     ]
+    save()
     if not args.skip_import:
         secretary = User.objects.get(username="secretary")
         community = secretary.role_bindings.values_list("area__code", flat=True).get()
-        RESULTS.mkdir(parents=True, exist_ok=True)
+        results["import"] = {}
         results["import"] = imports.run(
-            secretary, community, RESULTS, count=args.import_rows, budget=args.import_budget, say=say
+            secretary,
+            community,
+            RESULTS,
+            count=args.import_rows,
+            budget=args.import_budget,
+            say=say,
+            save=lambda part: (results.__setitem__("import", part), save()),
         )
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    out = RESULTS / f"{datetime.datetime.now():%Y%m%d-%H%M%S}.json"
-    out.write_text(json.dumps(results, ensure_ascii=False, indent=2, default=str))
+    save()
     say(f"raw results: {out}")
     report.update_doc(DOC, results)
     say(f"tables updated in {DOC}")

@@ -13,6 +13,8 @@ def _import_row(name: str, r: dict[str, Any] | None, total: int) -> str:
         return f"| {name} | – | – | – | not run |"
     if "missing" in r:
         return f"| {name} | – | – | – | gap: {r['missing']} |"
+    if "failed" in r:
+        return f"| {name} | – | – | – | failed: {r['failed'][:200]} |"
     note = (
         ""
         if r.get("complete")
@@ -37,8 +39,8 @@ def tables(results: dict[str, Any]) -> str:
         g = results["generate"]
         lines += [f"District generation: **{g['seconds']} s** — {g['summary']}.", ""]
     lines += [
-        "| route | concurrency | requests | rps | p50 ms | p95 ms | p99 ms | % of ceiling | target met? |",
-        "|---|---|---|---|---|---|---|---|---|",
+        "| route | concurrency | requests | rps | p50 ms | p95 ms | p99 ms | % of ceiling | target met? | idle before |",
+        "|---|---|---|---|---|---|---|---|---|---|",
     ]
     for r in results["routes"]:
         if r.get("target_share") is None:
@@ -50,7 +52,7 @@ def tables(results: dict[str, Any]) -> str:
         name = r["name"] + (f" ({errors} errors)" if errors else "")
         lines.append(
             f"| {name} | {r['concurrency']} | {r['requests']:,} | {r['rps']:,} | {r['p50_ms']} | "
-            f"{r['p95_ms']} | {r['p99_ms']} | {r['share_of_ceiling']:.0%} | {met} |"
+            f"{r['p95_ms']} | {r['p99_ms']} | {r['share_of_ceiling']:.0%} | {met} | {r.get('idle_before', 0):.0%} |"
         )
     imp = results.get("import")
     if imp:

@@ -45,6 +45,19 @@ class Route:
     result: dict[str, Any] = field(default_factory=dict)
 
 
+def idle_share(seconds: float = 1.0) -> float:
+    """The share of CPU time the machine spent idle over `seconds` (others' work shows here)."""
+
+    def sample() -> tuple[int, int]:
+        values = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+        return values[3] + values[4], sum(values)  # idle + iowait, total
+
+    idle1, total1 = sample()
+    time.sleep(seconds)
+    idle2, total2 = sample()
+    return (idle2 - idle1) / max(1, total2 - total1)
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -302,7 +315,11 @@ def run(seconds: int = 15, max_requests: int = 60_000, say: Any = print) -> list
         )
         for route in routes:
             check(server, route)
+            idle = idle_share()
+            if idle < 0.9:
+                say(f"  warning: the machine is only {idle:.0%} idle before this route: other work skews it")
             route.result = run_wrk(server, route, seconds if route in fast else 2 * seconds, max_requests)
+            route.result["idle_before"] = round(idle, 3)
             r = route.result
             say(
                 f"  {route.name}: {r['rps']} req/s, p50 {r['p50_ms']} ms, p95 {r['p95_ms']} ms, p99 {r['p99_ms']} ms"
