@@ -47,6 +47,10 @@ def test_revealing_a_full_id_number_asks_for_a_reason_and_is_audited(world, page
     reason = row.locator("input[name=reason]")
     assert reason.is_hidden()
     row.get_by_role("button", name="查看完整").click()
+    # The reason is required: an empty one is not sent.
+    assert reason.is_visible() and reason.get_attribute("required") is not None
+    row.get_by_role("button", name="确定").click()
+    assert masked.is_visible()
     reason.fill("核对低保申请材料")
     row.get_by_role("button", name="确定").click()
 
