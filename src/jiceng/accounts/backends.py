@@ -45,4 +45,4 @@ def register_failure(user: User) -> None:
         if failures >= settings.LOGIN_MAX_FAILURES:
             until = timezone.now() + timedelta(minutes=settings.LOGIN_LOCKOUT_MINUTES)
             User.objects.filter(pk=user.pk).update(locked_until=until, failed_logins=0)
-            audit.record(None, Action.LOCKED, user, outcome=f"until {until.isoformat()}")
+            audit.record(None, Action.LOCKED, user, outcome="locked", reason=f"until {until.isoformat()}")

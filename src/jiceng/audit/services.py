@@ -65,7 +65,7 @@ def record_many(actor: Any, entries: Iterable[Entry]) -> list[AuditEvent]:
                 object_repr=(entry.object_repr or (str(obj) if obj is not None else ""))[:200],
                 fields=sorted(entry.fields),
                 reason=entry.reason[:300],
-                outcome=entry.outcome,
+                outcome=entry.outcome[:20],
                 prev_hash=prev,
             )
             event.hash = event.compute_hash()
