@@ -77,12 +77,19 @@ def page(new_page: Callable[..., Any]) -> Any:
 
 
 def login(page: Any, username: str, password: str = PASSWORD) -> None:
-    """Sign in through the real login form and wait for the home page."""
+    """Sign in through the real login form and wait for the next page. Personas without a
+    second factor only: the administrators would stop at the one-time code page."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
     page.goto("/accounts/login/")
     page.fill("#id_username", username)
     page.fill("#id_password", password)
     page.click("form:has(#id_username) button[type=submit]")
-    page.wait_for_url(lambda url: "/accounts/login/" not in url, wait_until="domcontentloaded")
+    try:
+        page.wait_for_url(lambda url: "/accounts/login/" not in url, wait_until="domcontentloaded")
+    except PlaywrightTimeout:
+        alerts = page.locator(".alert, .invalid-feedback").all_inner_texts()
+        raise AssertionError(f"{username} could not log in: {alerts or page.url}") from None
 
 
 @pytest.fixture
