@@ -41,11 +41,13 @@ class Command(BaseCommand):
             ],
             env=env,
         )
+        # A plain `kill` must stop the children too, as Ctrl-C does.
+        signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
         print_demo_logins(self.stdout)
         self.stdout.write(f"Jiceng 基层治理平台: http://{options['bind']}/  (Ctrl-C 停止 / to stop)")
         try:
             web.wait()
-        except KeyboardInterrupt:
+        except (KeyboardInterrupt, SystemExit):
             pass
         finally:
             for proc in (web, worker):
