@@ -9,7 +9,7 @@ from django.db import connection
 from jiceng.audit.models import AuditEvent
 from jiceng.audit.services import verify
 from jiceng.people import services as people
-from tests.conftest import World
+from tests.conftest import World, make_id
 
 
 def test_every_change_is_recorded_with_field_names_but_never_values(world: World):
@@ -105,3 +105,26 @@ def test_the_audit_admin_reads_the_log_and_nobody_else(world: World):
     assert world.client("auditor").get("/audit/").status_code == 200
     for persona in ("sysadmin", "security", "secretary", "district", "grid01"):
         assert world.client(persona).get("/audit/").status_code == 403
+
+
+def test_opening_a_sensitive_record_is_a_logged_read(world: World):
+    import datetime
+
+    from jiceng.people.models import CareTag
+
+    client = world.client("grid01")
+    client.get(f"/people/residents/{world.resident1.pk}/")
+    assert not AuditEvent.objects.filter(action="view_sensitive").exists()  # an adult without sensitive tags
+    world.resident1.care_tags.add(CareTag.objects.get(code="disabled"))
+    client.get(f"/people/residents/{world.resident1.pk}/")
+    client.get(f"/api/v1/people/residents/{world.resident1.pk}")
+    assert AuditEvent.objects.filter(action="view_sensitive", actor_name="grid01").count() == 2
+    child = people.register_resident(
+        actor=world.users["grid01"],
+        household=world.household1,
+        name="张小宝",
+        id_number=make_id(birth=datetime.date.today() - datetime.timedelta(days=365 * 5), seed=3),
+        relation_to_head="child",
+    )
+    client.get(f"/people/residents/{child.pk}/")
+    assert AuditEvent.objects.filter(action="view_sensitive", object_id=str(child.pk)).count() == 1

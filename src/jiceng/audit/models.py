@@ -19,6 +19,7 @@ class Action(models.TextChoices):
     UPDATE = "update", _("修改")
     DELETE = "delete", _("删除")
     REVEAL = "reveal", _("查看完整信息")
+    VIEW_SENSITIVE = "view_sensitive", _("查看敏感个人信息")
     EXPORT = "export", _("导出")
     IMPORT = "import", _("导入")
     LOGIN = "login", _("登录")

@@ -161,7 +161,11 @@ def list_residents(
 
 @router.get("/residents/{pk}", response=ResidentOut)
 def get_resident(request: HttpRequest, pk: int) -> Any:
-    return get_visible_or_404(queries.residents_for(request.user), request.user, pk=pk)
+    resident = get_visible_or_404(
+        queries.residents_for(request.user).prefetch_related("care_tags"), request.user, pk=pk
+    )
+    services.record_view(actor=request.user, resident=resident)
+    return resident
 
 
 @router.post("/residents", response={201: ResidentOut})

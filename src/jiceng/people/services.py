@@ -228,6 +228,25 @@ def reveal(*, actor: Any, resident: Resident, field: str, reason: str) -> str:
     return str(getattr(resident, field))
 
 
+CHILD_AGE = 14
+
+
+def is_sensitive(resident: Resident, today: datetime.date | None = None) -> bool:
+    """Sensitive personal information under 个人信息保护法 art. 28: a sensitive care tag (health,
+    financial circumstances) or any data of a child under 14."""
+    today = today or datetime.date.today()
+    birthday_passed = (today.month, today.day) >= (resident.birth_date.month, resident.birth_date.day)
+    age = today.year - resident.birth_date.year - (0 if birthday_passed else 1)
+    return age < CHILD_AGE or any(tag.sensitive for tag in resident.care_tags.all())
+
+
+def record_view(*, actor: Any, resident: Resident) -> None:
+    """Opening the record of a child or of someone with a sensitive care tag is a sensitive
+    read: it is written to the audit log (who, when, from where, whose record)."""
+    if is_sensitive(resident):
+        audit.record(actor, Action.VIEW_SENSITIVE, resident, fields=["care_tags", "birth_date"])
+
+
 def regrid_building(building: Building) -> None:
     """Carry a building's new grid code down to its households, residents and their records."""
     households = Household.objects.filter(building=building)

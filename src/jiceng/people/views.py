@@ -145,6 +145,7 @@ def resident_detail(request: HttpRequest, pk: int) -> HttpResponse:
         queries.residents_for(request.user).prefetch_related("care_tags"), request.user, pk=pk
     )
     records = resident.residence_records.select_related("household__building__estate")
+    services.record_view(actor=request.user, resident=resident)
     return render(
         request,
         "people/resident.html",
