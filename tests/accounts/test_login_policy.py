@@ -165,3 +165,16 @@ def test_only_the_security_admin_manages_accounts(world: World):
         f"/accounts/users/{new.pk}/", {"role": "grid_worker", "area_code": world.grid2.code}
     )
     assert new.role_bindings.get().area == world.grid2
+
+
+def test_the_security_admin_links_an_account_to_a_resident_by_id_number(world: World):
+    new = services.create_user(actor=world.users["security"], username="zhangsan", password="Qiu#yue7Lan")
+    client = world.client("security")
+    client.post(f"/accounts/users/{new.pk}/link-resident/", {"id_number": "110105194912310021"})
+    assert User.objects.get(pk=new.pk).resident_id is None  # a wrong check character
+    client.post(f"/accounts/users/{new.pk}/link-resident/", {"id_number": world.resident1.id_number})
+    assert User.objects.get(pk=new.pk).resident_id == world.resident1.pk
+    client.post(f"/accounts/users/{new.pk}/", {"role": "resident", "area_code": world.community.code})
+    assert new.role_bindings.get().role == "resident"
+    page = client.get(f"/accounts/users/{new.pk}/").content.decode()
+    assert "张三" not in page and world.resident1.id_number not in page

@@ -40,5 +40,11 @@ class BindingForm(forms.Form):
     area_code = forms.CharField(label=_("区域代码"), max_length=15, required=False)
 
 
+class LinkResidentForm(forms.Form):
+    id_number = forms.CharField(
+        label=_("居民身份证号码"), max_length=18, help_text=_("党员、居民账号须关联到本人的居民记录")
+    )
+
+
 class TokenForm(forms.Form):
     name = forms.CharField(label=_("令牌名称"), max_length=100)

@@ -48,6 +48,28 @@ def bind_role(*, actor: Any, user: User, role: str, area: Area | None = None) ->
 
 
 @transaction.atomic
+def link_resident(*, actor: Any, user: User, id_number: str) -> None:
+    """Tie an account to the resident it belongs to, named by ID number: the security
+    administrator sees no resident data, so the number is matched by its lookup hash only."""
+    require(actor, Perm.ACCOUNTS_MANAGE)
+    from jiceng.common import crypto
+    from jiceng.common.identity import parse_id_number
+    from jiceng.people.models import CURRENT_STATUSES, Resident
+
+    number = parse_id_number(id_number).number
+    resident_id = (
+        Resident.objects.filter(id_hash=crypto.lookup_hash(number), residence_status__in=CURRENT_STATUSES)
+        .values_list("pk", flat=True)
+        .first()
+    )
+    if resident_id is None:
+        raise ValidationError({"id_number": _("没有找到在住的、身份证号码为该号码的居民")})
+    User.objects.filter(pk=user.pk).update(resident_id=resident_id)
+    user.resident_id = resident_id
+    audit.record(actor, Action.UPDATE, user, fields=["resident"])
+
+
+@transaction.atomic
 def unbind_role(*, actor: Any, binding: RoleBinding) -> None:
     require(actor, Perm.ACCOUNTS_MANAGE)
     audit.record(actor, Action.DELETE, binding, object_repr=f"{binding.user.username}: {binding}")

@@ -15,6 +15,7 @@ from jiceng.accounts import services, totp
 from jiceng.accounts.forms import (
     BindingForm,
     CodeForm,
+    LinkResidentForm,
     LoginForm,
     PasswordChangeForm,
     TokenForm,
@@ -203,7 +204,11 @@ def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.success(request, _("已添加角色"))
                 return redirect("accounts:user", pk=user.pk)
     bindings = user.role_bindings.select_related("area")
-    return render(request, "accounts/user_detail.html", {"account": user, "bindings": bindings, "form": form})
+    return render(
+        request,
+        "accounts/user_detail.html",
+        {"account": user, "bindings": bindings, "form": form, "link_form": LinkResidentForm()},
+    )
 
 
 @login_required
@@ -215,6 +220,16 @@ def user_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         services.unlock(actor=request.user, user=user)
     elif action == "reset-totp":
         services.reset_totp(actor=request.user, user=user)
+    elif action == "link-resident":
+        form = LinkResidentForm(request.POST)
+        try:
+            if not form.is_valid():
+                raise ValidationError(_("请填写身份证号码"))
+            services.link_resident(actor=request.user, user=user, id_number=form.cleaned_data["id_number"])
+        except ValidationError as exc:
+            for message in exc.messages:
+                messages.error(request, message)
+            return redirect("accounts:user", pk=user.pk)
     elif action == "unbind":
         binding = get_object_or_404(RoleBinding, pk=request.POST.get("binding"), user=user)
         services.unbind_role(actor=request.user, binding=binding)
