@@ -59,7 +59,7 @@ def new_page(browser: Any, live_server: Any) -> Iterator[Callable[..., Any]]:
     contexts = []
 
     def make(**options: Any) -> Any:
-        # Chinese first, as our users' browsers are; Chromium would otherwise send en-US.
+        # A Chinese browser, as our users have (pages are Chinese anyway until English is chosen).
         options = {"locale": "zh-CN", "timezone_id": "Asia/Shanghai", "base_url": live_server.url} | options
         context = browser.new_context(**options)
         context.set_default_timeout(TIMEOUT_MS)
