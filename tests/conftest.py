@@ -114,3 +114,13 @@ def world(db: Any) -> World:
         "auditor": _user("auditor", Role.AUDIT_ADMIN),
     }
     return w
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache() -> Any:
+    """Every test starts with an empty cache (dashboards of large areas are cached)."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

@@ -1,11 +1,12 @@
 """The Jinja2 environment for our pages: Django's url, static, gettext and a few filters."""
 
+import datetime
 from typing import Any
 
 from django.contrib.messages import get_messages
 from django.templatetags.static import static
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.formats import date_format, number_format
 from jinja2 import Environment
 
@@ -17,7 +18,11 @@ def url(name: str, *args: Any, **kwargs: Any) -> str:
 
 
 def format_date(value: Any, fmt: str = "Y-m-d") -> str:
-    return date_format(value, fmt) if value else ""
+    if not value:
+        return ""
+    if isinstance(value, datetime.datetime) and timezone.is_aware(value):
+        value = timezone.localtime(value)  # shown in Asia/Shanghai, stored in UTC
+    return date_format(value, fmt)
 
 
 def format_number(value: Any) -> str:

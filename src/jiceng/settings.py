@@ -130,9 +130,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
-# An idle session ends after SESSION_IDLE_MINUTES: the cookie's age is renewed on every request.
+# An idle session ends after SESSION_IDLE_MINUTES: LoginPolicyMiddleware renews an active one.
 SESSION_COOKIE_AGE = SESSION_IDLE_MINUTES * 60
-SESSION_SAVE_EVERY_REQUEST = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("JICENG_SECURE_COOKIES", not DEBUG and not env("PYTEST_VERSION"))
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
@@ -160,6 +159,20 @@ REDIS_URL = env("REDIS_URL")
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
     SESSION_ENGINE = "django.contrib.sessions.backends.cache"
+elif env("PYTEST_VERSION"):
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+else:
+    # Shared by the web workers and the job worker on one machine.
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(VAR_DIR / "cache"),
+        }
+    }
+# Street and district dashboards are counted by the worker every DASHBOARD_REFRESH_MINUTES and
+# kept this long (a miss counts on the spot).
+DASHBOARD_REFRESH_MINUTES = env_int("JICENG_DASHBOARD_REFRESH_MINUTES", 5)
+DASHBOARD_CACHE_SECONDS = env_int("JICENG_DASHBOARD_CACHE_SECONDS", 3 * DASHBOARD_REFRESH_MINUTES * 60)
 
 # Background jobs: huey on SQLite by default, Redis in production; tests run tasks inline.
 HUEY = {

@@ -1,5 +1,6 @@
 """The home dashboard shows the figures of the user's own scope."""
 
+import datetime
 import json
 
 from jiceng.dashboard.queries import overview
@@ -52,3 +53,23 @@ def test_moved_out_residents_are_not_counted(world: World):
 def test_administrators_get_no_figures(world: World):
     content = world.client("sysadmin").get("/").content.decode()
     assert "dashboard-data" not in content and "您的角色不涉及居民信息" in content
+
+
+def test_street_and_district_figures_come_from_the_cache_refreshed_by_the_worker(world: World):
+    from jiceng.dashboard.tasks import refresh_large_areas
+
+    assert refresh_large_areas() == 2  # the district and the street
+    first = overview(world.users["street"])
+    assert first.cached and first.residents == 2
+    services.end_residence(
+        actor=world.users["grid01"],
+        resident=world.resident1,
+        on=datetime.date(2026, 1, 1),
+        destination="北京",
+    )
+    assert overview(world.users["street"]).residents == 2  # until the next refresh
+    assert overview(world.users["secretary"]).residents == 1  # a community is counted live
+    refresh_large_areas()
+    assert overview(world.users["street"]).residents == 1
+    content = world.client("street").get("/").content.decode()
+    assert "数据统计于" in content

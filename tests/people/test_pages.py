@@ -43,6 +43,7 @@ def test_list_pages_run_the_same_number_of_queries_for_more_rows(world: World, u
     url = url.format(building=world.building1.pk)
     client = world.client("secretary")
     _add_households(world, 2, start=0)
+    client.get(url)  # the first request of a session also renews it
     with CaptureQueriesContext(connection) as few:
         assert client.get(url).status_code == 200
     _add_households(world, 12, start=20)

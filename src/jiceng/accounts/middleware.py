@@ -1,6 +1,8 @@
-"""Per-request login policy: record the client address for the audit log and send users
-whose password has expired (PASSWORD_MAX_AGE_DAYS) to change it before anything else."""
+"""Per-request login policy: record the client address for the audit log, send users whose
+password has expired (PASSWORD_MAX_AGE_DAYS) to change it before anything else, and keep an
+active session alive (the idle timeout is SESSION_IDLE_MINUTES)."""
 
+import time
 from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
@@ -10,6 +12,9 @@ from django.urls import reverse
 from jiceng.audit.context import client_address
 
 _EXEMPT_PREFIXES = ("/static/", "/accounts/", "/i18n/", "/favicon")
+# Saving the session renews its expiry; doing it at most once a minute spares a database write
+# on almost every request, and the idle timeout stays exact to within that minute.
+TOUCH_EVERY_SECONDS = 60
 
 
 def request_address(request: HttpRequest) -> str:
@@ -33,6 +38,11 @@ class LoginPolicyMiddleware:
                 and not request.path.startswith("/api/")
             ):
                 return redirect(reverse("accounts:password_change") + "?expired=1")
-            return self.get_response(request)
+            response = self.get_response(request)
+            if user.is_authenticated:
+                touched = request.session.get("touched", 0)
+                if time.time() - touched > TOUCH_EVERY_SECONDS:
+                    request.session["touched"] = int(time.time())
+            return response
         finally:
             client_address.reset(token)

@@ -1,10 +1,20 @@
-"""Figures for the home dashboard, computed for the user's own scope."""
+"""Figures for the home dashboard, computed for the user's own scope.
 
+A grid or a community (up to some tens of thousands of residents) is counted live on every
+request. A street or a district (up to a million residents) takes seconds to count, so its
+figures come from the cache, refreshed by the worker every few minutes (tasks.py) and computed on
+a miss; the page says when they were computed.
+"""
+
+import datetime
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Q
+from django.conf import settings
+from django.core.cache import cache
+from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import Substr
+from django.utils import timezone
 
 from jiceng.accounts.roles import Perm
 from jiceng.accounts.scope import scope_for
@@ -12,6 +22,8 @@ from jiceng.people.models import CURRENT_STATUSES, CareTag, Household, Resident
 from jiceng.territory.models import CHILD_LEVEL, CODE_LENGTH, Area, Level
 
 MEMBER_STATUSES = ("party_member", "probationary")
+# Areas with codes this short (streets and districts) are served from the cache.
+CACHED_CODE_LENGTH = CODE_LENGTH[Level.STREET]
 
 
 @dataclass
@@ -22,6 +34,8 @@ class Overview:
     by_tag: list[tuple[str, int]] = field(default_factory=list)
     by_child: list[dict[str, Any]] = field(default_factory=list)
     child_label: str = ""
+    computed_at: datetime.datetime | None = None
+    cached: bool = False
 
     @property
     def member_share(self) -> float:
@@ -29,48 +43,79 @@ class Overview:
 
 
 def overview(user: Any) -> Overview:
-    current = Resident.objects.visible_to(user).filter(residence_status__in=CURRENT_STATUSES)
-    totals = current.aggregate(
+    scope = scope_for(user, Perm.PEOPLE_VIEW)
+    if len(scope.area_codes) == 1 and not scope.household_ids:
+        return area_overview(scope.area_codes[0])
+    # Several areas, or a person's own household: count what the user may see.
+    return _count(
+        Resident.objects.visible_to(user).filter(residence_status__in=CURRENT_STATUSES),
+        Household.objects.visible_to(user),
+        root=None,
+    )
+
+
+def area_overview(code: str) -> Overview:
+    if len(code) > CACHED_CODE_LENGTH:
+        return _area_count(code)
+    result: Overview | None = cache.get(_cache_key(code))
+    if result is None:
+        result = refresh(code)
+    result.cached = True
+    return result
+
+
+def refresh(code: str) -> Overview:
+    """Count an area now and keep the result for the dashboard."""
+    result = _area_count(code)
+    cache.set(_cache_key(code), result, settings.DASHBOARD_CACHE_SECONDS)
+    return result
+
+
+def _cache_key(code: str) -> str:
+    return f"dashboard:overview:{code}"
+
+
+def _area_count(code: str) -> Overview:
+    residents = Resident.objects.filter(area_code__startswith=code, residence_status__in=CURRENT_STATUSES)
+    households = Household.objects.filter(area_code__startswith=code)
+    return _count(residents, households, root=Area.objects.filter(code=code).first())
+
+
+def _count(residents: QuerySet[Resident], households: QuerySet[Household], root: Area | None) -> Overview:
+    totals = residents.aggregate(
         n=Count("id"), members=Count("id", filter=Q(political_status__in=MEMBER_STATUSES))
     )
     result = Overview(
         residents=totals["n"],
         members=totals["members"],
-        households=Household.objects.visible_to(user).count(),
+        households=households.count(),
+        computed_at=timezone.now(),
     )
     tag_counts = dict(
-        current.filter(care_tags__isnull=False).values_list("care_tags").annotate(n=Count("id")).order_by()
+        residents.filter(care_tags__isnull=False).values_list("care_tags").annotate(n=Count("id")).order_by()
     )
     result.by_tag = [(t.name, tag_counts.get(t.pk, 0)) for t in CareTag.objects.filter(active=True)]
-    roots = scope_for(user, Perm.PEOPLE_VIEW).area_codes
-    if len(roots) == 1:
-        root = Area.objects.filter(code=roots[0]).first()
-        child_level = CHILD_LEVEL.get(Level(root.level)) if root else None
-        if root and child_level:
-            result.child_label = str(child_level.label)
-            length = CODE_LENGTH[child_level]
-            rows = (
-                current.annotate(child=Substr("area_code", 1, length))
-                .values("child")
-                .annotate(n=Count("id"), members=Count("id", filter=Q(political_status__in=MEMBER_STATUSES)))
-                .order_by("child")
-            )
-            homes = dict(
-                Household.objects.visible_to(user)
-                .annotate(child=Substr("area_code", 1, length))
-                .values_list("child")
-                .annotate(n=Count("id"))
-                .order_by()
-            )
-            names = dict(Area.objects.filter(parent=root).values_list("code", "name"))
-            result.by_child = [
-                {
-                    "code": r["child"],
-                    "name": names.get(r["child"], r["child"]),
-                    "residents": r["n"],
-                    "members": r["members"],
-                    "households": homes.get(r["child"], 0),
-                }
-                for r in rows
-            ]
+    child_level = CHILD_LEVEL.get(Level(root.level)) if root else None
+    if root is None or child_level is None:
+        return result
+    result.child_label = str(child_level.label)
+    prefix = Substr("area_code", 1, CODE_LENGTH[child_level])
+    rows = (
+        residents.annotate(child=prefix)
+        .values("child")
+        .annotate(n=Count("id"), members=Count("id", filter=Q(political_status__in=MEMBER_STATUSES)))
+        .order_by("child")
+    )
+    homes = dict(households.annotate(child=prefix).values_list("child").annotate(n=Count("id")).order_by())
+    names = dict(Area.objects.filter(parent=root).values_list("code", "name"))
+    result.by_child = [
+        {
+            "code": r["child"],
+            "name": names.get(r["child"], r["child"]),
+            "residents": r["n"],
+            "members": r["members"],
+            "households": homes.get(r["child"], 0),
+        }
+        for r in rows
+    ]
     return result

@@ -127,7 +127,7 @@ def _tags(codes: list[str] | None) -> list[CareTag] | None:
 
 @router.get("/households", response=HouseholdPage)
 def list_households(request: HttpRequest, area: str = "", after: int | None = None, size: int = 50) -> Any:
-    qs = queries.households_for(request.user)
+    qs = queries.household_list_for(request.user)
     if area:
         qs = qs.filter(area_code__startswith=area)
     return keyset_page(qs, after, size)
@@ -153,7 +153,9 @@ def create_household(request: HttpRequest, data: HouseholdIn) -> Any:
 def list_residents(
     request: HttpRequest, q: str = "", area: str = "", after: int | None = None, size: int = 50
 ) -> Any:
-    qs = queries.search_residents(request.user, q) if q else queries.residents_for(request.user)
+    qs = queries.resident_list(
+        queries.search_residents(request.user, q) if q else queries.residents_for(request.user)
+    )
     if area:
         qs = qs.filter(area_code__startswith=area)
     return keyset_page(qs, after, size)

@@ -129,12 +129,12 @@ class Resident(models.Model):
     birth_date = models.DateField(_("出生日期"))
     id_number = EncryptedCharField(_("身份证号码"))
     # HMAC of the ID number: unique among current residents, used for exact lookups.
-    id_hash = models.CharField(max_length=64, db_index=True, editable=False)
+    id_hash = models.CharField(max_length=64, editable=False)
     # The last four characters are shown by every mask anyway; stored clear for tail search.
-    id_tail = models.CharField(max_length=4, db_index=True, editable=False)
+    id_tail = models.CharField(max_length=4, editable=False)
     phone = EncryptedCharField(_("联系电话"), blank=True, default="")
-    phone_hash = models.CharField(max_length=64, db_index=True, blank=True, default="", editable=False)
-    phone_tail = models.CharField(max_length=4, db_index=True, blank=True, default="", editable=False)
+    phone_hash = models.CharField(max_length=64, blank=True, default="", editable=False)
+    phone_tail = models.CharField(max_length=4, blank=True, default="", editable=False)
     ethnicity = models.CharField(_("民族"), max_length=20, default="汉族")
     political_status = models.CharField(
         _("政治面貌"), max_length=20, choices=PoliticalStatus.choices, default=PoliticalStatus.MASSES
@@ -171,7 +171,15 @@ class Resident(models.Model):
                 name="resident_unique_current_id",
             )
         ]
-        indexes = [models.Index(fields=["area_code", "residence_status"], name="resident_area_status")]
+        # Exact-match columns get plain indexes: db_index=True would add a second
+        # varchar_pattern_ops index on PostgreSQL that no LIKE query ever uses.
+        indexes = [
+            models.Index(fields=["area_code", "residence_status"], name="resident_area_status"),
+            models.Index(fields=["id_hash"], name="resident_id_hash"),
+            models.Index(fields=["id_tail"], name="resident_id_tail"),
+            models.Index(fields=["phone_hash"], name="resident_phone_hash"),
+            models.Index(fields=["phone_tail"], name="resident_phone_tail"),
+        ]
 
     def __str__(self) -> str:
         return self.name

@@ -21,6 +21,52 @@ def households_for(user: Any) -> QuerySet[Household]:
     return Household.objects.visible_to(user).select_related("building__estate", "head")
 
 
+# Lists load only what they show: no timestamps, no encrypted columns of the head.
+_HOUSEHOLD_LIST_COLUMNS = (
+    "id",
+    "area_code",
+    "unit",
+    "room",
+    "household_type",
+    "building",
+    "head",
+    "building__name",
+    "building__estate",
+    "building__estate__name",
+    "head__name",
+)
+_RESIDENT_LIST_COLUMNS = (
+    "id",
+    "household",
+    "area_code",
+    "name",
+    "gender",
+    "birth_date",
+    "id_number",
+    "phone",
+    "ethnicity",
+    "political_status",
+    "relation_to_head",
+    "residence_status",
+    "moved_out_on",
+    "moved_out_to",
+    "household__unit",
+    "household__room",
+    "household__building",
+    "household__building__name",
+    "household__building__estate",
+    "household__building__estate__name",
+)
+
+
+def household_list_for(user: Any) -> QuerySet[Household]:
+    return households_for(user).only(*_HOUSEHOLD_LIST_COLUMNS)
+
+
+def resident_list(residents: QuerySet[Resident]) -> QuerySet[Resident]:
+    return residents.only(*_RESIDENT_LIST_COLUMNS)
+
+
 def search_residents(user: Any, text: str, include_former: bool = False) -> QuerySet[Resident]:
     """Find residents by name, full pinyin or initials (张三: zhangsan, zs), the last four
     characters of the ID or phone number, a whole ID or phone number, or an address such as

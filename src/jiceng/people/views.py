@@ -24,8 +24,19 @@ from jiceng.people.forms import (
     ResidentForm,
     RevealForm,
 )
-from jiceng.people.models import CURRENT_STATUSES, CareTag
+from jiceng.people.models import CURRENT_STATUSES, CareTag, Gender, HouseholdType, ResidenceStatus
 from jiceng.territory.models import Building
+
+SEARCH_LIMIT = 50
+
+
+def _labels() -> dict[str, dict[str, str]]:
+    """Choice labels translated once a page rather than once a row."""
+    return {
+        "household_type": {k: str(v) for k, v in HouseholdType.choices},
+        "gender": {k: str(v) for k, v in Gender.choices},
+        "residence_status": {k: str(v) for k, v in ResidenceStatus.choices},
+    }
 
 
 def _htmx(request: HttpRequest) -> bool:
@@ -37,8 +48,15 @@ def search(request: HttpRequest) -> HttpResponse:
     require(request.user, Perm.PEOPLE_VIEW)
     text = request.GET.get("q", "").strip()
     former = request.GET.get("former") == "1"
-    results = list(queries.search_residents(request.user, text, include_former=former)[:100]) if text else []
-    context = {"q": text, "former": former, "results": results, "limited": len(results) == 100}
+    found = queries.resident_list(queries.search_residents(request.user, text, include_former=former))
+    results = list(found[:SEARCH_LIMIT]) if text else []
+    context = {
+        "q": text,
+        "former": former,
+        "results": results,
+        "limited": len(results) == SEARCH_LIMIT,
+        "labels": _labels(),
+    }
     template = "people/partials/search_results.html" if _htmx(request) else "people/search.html"
     return render(request, template, context)
 
@@ -47,11 +65,11 @@ def search(request: HttpRequest) -> HttpResponse:
 def households(request: HttpRequest) -> HttpResponse:
     require(request.user, Perm.PEOPLE_VIEW)
     area = request.GET.get("area", "")
-    qs = queries.households_for(request.user)
+    qs = queries.household_list_for(request.user)
     if area:
         qs = qs.filter(area_code__startswith=area)
     page = keyset_page(qs, request.GET.get("after"))
-    context = {"page": page, "area": area}
+    context = {"page": page, "area": area, "labels": _labels()}
     template = "people/partials/household_rows.html" if _htmx(request) else "people/households.html"
     return render(request, template, context)
 
