@@ -21,8 +21,12 @@ def test_the_api_honours_accept_language(world: World):
     import json
 
     client = world.client("grid01")
-    body = json.dumps({"household_id": world.household1.pk, "name": "王五", "id_number": "110105194912310021"})
+    body = json.dumps(
+        {"household_id": world.household1.pk, "name": "王五", "id_number": "110105194912310021"}
+    )
     zh = client.post("/api/v1/people/residents", body, content_type="application/json")
-    en = client.post("/api/v1/people/residents", body, content_type="application/json", HTTP_ACCEPT_LANGUAGE="en")
+    en = client.post(
+        "/api/v1/people/residents", body, content_type="application/json", HTTP_ACCEPT_LANGUAGE="en"
+    )
     assert "校验位" in zh.json()["errors"]["id_number"][0]
     assert "check character" in en.json()["errors"]["id_number"][0]
