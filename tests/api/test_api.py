@@ -113,3 +113,16 @@ def test_list_pages_follow_the_cursor(world: World):
 def test_openapi_docs_are_served(world: World):
     assert Client().get("/api/v1/docs").status_code == 200
     assert "/api/v1/people/residents" in Client().get("/api/v1/openapi.json").json()["paths"]
+
+
+def test_list_items_have_exactly_the_documented_fields(world: World):
+    from jiceng.people.api import HouseholdOut, ResidentOut
+
+    token = _token("secretary")
+    households = Client().get("/api/v1/people/households", **_bearer(token)).json()["items"]
+    residents = Client().get("/api/v1/people/residents", **_bearer(token)).json()["items"]
+    assert set(households[0]) == set(HouseholdOut.model_fields)
+    assert set(residents[0]) == set(ResidentOut.model_fields)
+    assert households[0]["address"] == "世纪花园1号楼1单元101室"
+    assert residents[0]["id_number"] == world.resident1.id_number_masked
+    assert residents[0]["birth_date"] == world.resident1.birth_date.isoformat()

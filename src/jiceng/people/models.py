@@ -10,6 +10,10 @@ from jiceng.common.scoping import ScopedQuerySet
 from jiceng.territory.models import Building
 
 
+def format_address(estate: str, building: str, unit: int, room: str) -> str:
+    return f"{estate}{building}{unit}单元{room}室"
+
+
 class HouseholdType(models.TextChoices):
     REGISTERED = "registered", _("户籍户")
     RESIDENT = "resident", _("常住户")
@@ -51,7 +55,7 @@ class Household(models.Model):
 
     @property
     def address(self) -> str:
-        return f"{self.building.estate.name}{self.building.name}{self.unit}单元{self.room}室"
+        return format_address(self.building.estate.name, self.building.name, self.unit, self.room)
 
     @property
     def scope_code(self) -> str:

@@ -1,13 +1,15 @@
 """Read paths for households and residents, always scoped to what the user may see."""
 
 import re
+from collections.abc import Iterator
 from typing import Any
 
 from django.db.models import Q, QuerySet
 
 from jiceng.common import crypto
 from jiceng.common.identity import normalize_phone
-from jiceng.people.models import CURRENT_STATUSES, Household, Resident
+from jiceng.common.masking import mask_id_number, mask_phone
+from jiceng.people.models import CURRENT_STATUSES, Household, Resident, format_address
 
 _LATIN = re.compile(r"^[a-zA-Z]+$")
 _ADDRESS = re.compile(r"^(?P<building>\d+)(?:号楼|栋|幢)?-?(?:(?P<unit>\d+)单元)?-?(?P<room>\d+)?室?$")
@@ -57,6 +59,50 @@ _RESIDENT_LIST_COLUMNS = (
     "household__building__estate",
     "household__building__estate__name",
 )
+
+
+def household_rows(households: QuerySet[Household]) -> Iterator[dict[str, Any]]:
+    """Households as plain dicts for the API list: no model instances, one query."""
+    for r in households.values(
+        "id",
+        "building_id",
+        "area_code",
+        "unit",
+        "room",
+        "household_type",
+        "head_id",
+        "building__name",
+        "building__estate__name",
+    ):
+        row: dict[str, Any] = dict(r)
+        row["address"] = format_address(
+            row.pop("building__estate__name"), row.pop("building__name"), row["unit"], row["room"]
+        )
+        yield row
+
+
+def resident_rows(residents: QuerySet[Resident]) -> Iterator[dict[str, Any]]:
+    """Residents as plain dicts for the API list, numbers masked."""
+    for r in residents.values(
+        "id",
+        "household_id",
+        "area_code",
+        "name",
+        "gender",
+        "birth_date",
+        "id_number",
+        "phone",
+        "ethnicity",
+        "political_status",
+        "relation_to_head",
+        "residence_status",
+        "moved_out_on",
+        "moved_out_to",
+    ):
+        row: dict[str, Any] = dict(r)
+        row["id_number"] = mask_id_number(row["id_number"])
+        row["phone"] = mask_phone(row["phone"])
+        yield row
 
 
 def household_list_for(user: Any) -> QuerySet[Household]:
