@@ -23,20 +23,7 @@ def households_for(user: Any) -> QuerySet[Household]:
     return Household.objects.visible_to(user).select_related("building__estate", "head")
 
 
-# Lists load only what they show: no timestamps, no encrypted columns of the head.
-_HOUSEHOLD_LIST_COLUMNS = (
-    "id",
-    "area_code",
-    "unit",
-    "room",
-    "household_type",
-    "building",
-    "head",
-    "building__name",
-    "building__estate",
-    "building__estate__name",
-    "head__name",
-)
+# The search page loads only the columns it shows (no timestamps, no other encrypted columns).
 _RESIDENT_LIST_COLUMNS = (
     "id",
     "household",
@@ -61,24 +48,22 @@ _RESIDENT_LIST_COLUMNS = (
 )
 
 
-def household_rows(households: QuerySet[Household]) -> Iterator[dict[str, Any]]:
-    """Households as plain dicts for the API list: no model instances, one query."""
-    for r in households.values(
-        "id",
-        "building_id",
-        "area_code",
-        "unit",
-        "room",
-        "household_type",
-        "head_id",
-        "building__name",
-        "building__estate__name",
-    ):
+def household_rows(households: QuerySet[Household], with_head_name: bool = False) -> Iterator[dict[str, Any]]:
+    """Households as plain dicts for lists: no model instances, one query."""
+    columns = ["id", "building_id", "area_code", "unit", "room", "household_type", "head_id"]
+    for r in households.values(*columns, "building__name", "building__estate__name", "head__name"):
         row: dict[str, Any] = dict(r)
         row["address"] = format_address(
             row.pop("building__estate__name"), row.pop("building__name"), row["unit"], row["room"]
         )
+        head_name = row.pop("head__name")
+        if with_head_name:
+            row["head_name"] = head_name or ""
         yield row
+
+
+def household_page_rows(households: QuerySet[Household]) -> Iterator[dict[str, Any]]:
+    return household_rows(households, with_head_name=True)
 
 
 def resident_rows(residents: QuerySet[Resident]) -> Iterator[dict[str, Any]]:
@@ -103,10 +88,6 @@ def resident_rows(residents: QuerySet[Resident]) -> Iterator[dict[str, Any]]:
         row["id_number"] = mask_id_number(row["id_number"])
         row["phone"] = mask_phone(row["phone"])
         yield row
-
-
-def household_list_for(user: Any) -> QuerySet[Household]:
-    return households_for(user).only(*_HOUSEHOLD_LIST_COLUMNS)
 
 
 def resident_list(residents: QuerySet[Resident]) -> QuerySet[Resident]:

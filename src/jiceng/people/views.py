@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 from jiceng.accounts.roles import Perm
 from jiceng.accounts.scope import has_perm, require
 from jiceng.common.forms import add_errors
-from jiceng.common.pagination import keyset_page
+from jiceng.common.pagination import keyset_rows
 from jiceng.common.scoping import get_visible_or_404
 from jiceng.people import queries, services
 from jiceng.people.forms import (
@@ -65,10 +65,10 @@ def search(request: HttpRequest) -> HttpResponse:
 def households(request: HttpRequest) -> HttpResponse:
     require(request.user, Perm.PEOPLE_VIEW)
     area = request.GET.get("area", "")
-    qs = queries.household_list_for(request.user)
+    qs = queries.households_for(request.user)
     if area:
         qs = qs.filter(area_code__startswith=area)
-    page = keyset_page(qs, request.GET.get("after"))
+    page = keyset_rows(qs, queries.household_page_rows, request.GET.get("after"))
     context = {"page": page, "area": area, "labels": _labels()}
     template = "people/partials/household_rows.html" if _htmx(request) else "people/households.html"
     return render(request, template, context)
