@@ -54,11 +54,9 @@ class User(AbstractUser):
 
     @property
     def roles(self) -> set[str]:
-        cached: set[str] | None = getattr(self, "_roles_cache", None)
-        if cached is None:
-            cached = set(self.role_bindings.values_list("role", flat=True))
-            self._roles_cache = cached
-        return cached
+        from jiceng.accounts.scope import bindings  # one query a request serves both
+
+        return {role for role, _ in bindings(self)}
 
     @property
     def needs_second_factor(self) -> bool:

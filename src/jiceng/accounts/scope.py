@@ -24,7 +24,7 @@ class Scope:
         return not self.area_codes and not self.household_ids
 
 
-def _bindings(user: "User") -> list[tuple[str, str | None]]:
+def bindings(user: "User") -> list[tuple[str, str | None]]:
     cached: list[tuple[str, str | None]] | None = getattr(user, "_bindings_cache", None)
     if cached is None:
         cached = list(user.role_bindings.values_list("role", "area__code"))
@@ -37,7 +37,7 @@ def scope_for(user: Any, permission: str) -> Scope:
         return Scope()
     codes: set[str] = set()
     households: set[int] = set()
-    for role, code in _bindings(user):
+    for role, code in bindings(user):
         if permission not in ROLE_PERMISSIONS.get(role, ()):
             continue
         if role in PERSON_SCOPED_ROLES:
@@ -75,7 +75,7 @@ def _holds_global(user: Any, permission: str) -> bool:
     if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
         return False
     return any(
-        permission in ROLE_PERMISSIONS.get(role, ()) and code is None for role, code in _bindings(user)
+        permission in ROLE_PERMISSIONS.get(role, ()) and code is None for role, code in bindings(user)
     )
 
 
