@@ -117,6 +117,17 @@ def world(db: Any) -> World:
 
 
 @pytest.fixture(autouse=True)
+def _chinese_first() -> Any:
+    """Every test starts in the default language, whatever an earlier test activated."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
 def _empty_cache() -> Any:
     """Every test starts with an empty cache (dashboards of large areas are cached)."""
     from django.core.cache import cache

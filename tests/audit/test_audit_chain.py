@@ -128,3 +128,11 @@ def test_opening_a_sensitive_record_is_a_logged_read(world: World):
     )
     client.get(f"/people/residents/{child.pk}/")
     assert AuditEvent.objects.filter(action="view_sensitive", object_id=str(child.pk)).count() == 1
+
+
+def test_a_refused_reveal_keeps_the_form_with_the_reason_asked_again(world: World):
+    response = world.client("grid01").post(
+        f"/people/residents/{world.resident1.pk}/reveal/", {"field": "phone", "reason": "x"}
+    )
+    content = response.content.decode()
+    assert "138****5678" in content and 'name="reason"' in content and "事由" in content

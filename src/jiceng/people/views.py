@@ -249,10 +249,20 @@ def reveal(request: HttpRequest, pk: int) -> HttpResponse:
             error = " ".join(exc.messages)
     else:
         error = _("请说明查看完整信息的事由")
+    masked = {"id_number": resident.id_number_masked, "phone": resident.phone_masked}.get(
+        request.POST.get("field", "")
+    )
     return render(
         request,
-        "people/partials/revealed.html",
-        {"value": value, "error": error, "field": request.POST.get("field", ""), "resident": resident},
+        "people/partials/reveal_field.html",
+        {
+            "value": value,
+            "error": error,
+            "field": request.POST.get("field", ""),
+            "resident": resident,
+            "masked": masked,
+            "can_reveal": has_perm(request.user, Perm.PEOPLE_REVEAL, resident),
+        },
     )
 
 
