@@ -246,8 +246,10 @@ MIGRANT_CODES = [
     "371302",
 ]
 
-# Households in the flagship community (世纪花园社区): 148 buildings, 10 grids of 300–500 households.
-FLAGSHIP_BUILDINGS = 148
+# The flagship community (世纪花园社区): 148 buildings, 10 grids of 300–500 households. The source
+# also says "8,000+ households", which 10 grids of at most 500 cannot hold; the grids, which the
+# demo accounts and the scoping rules are about, win: about 4,000 households. Its estates'
+# building counts (flagship_estates) add up to the 148 buildings.
 FLAGSHIP_HOUSEHOLDS = 4000
 FLAGSHIP_GRIDS = 10
 # A typical grid holds about this many households (the sources give 300–500).
