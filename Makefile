@@ -14,7 +14,7 @@ PG_BIN = $(shell ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n
 PG_AS = $(if $(filter 0,$(shell id -u)),runuser -u postgres --,)
 PYTEST_ARGS ?=
 
-.PHONY: help install assets messages run serve test lint typecheck migrations-check test-sqlite test-postgres \
+.PHONY: help install assets messages messages-extract run serve test lint typecheck migrations-check test-sqlite test-postgres \
         pg-start pg-stop system-deps bench clean
 
 help:
@@ -115,3 +115,7 @@ bench: install assets system-deps
 
 clean:
 	rm -rf $(VENV) node_modules $(VENDOR) var build *.egg-info
+
+# Refresh the English catalog from the code (see docs/i18n.md); then translate the new entries.
+messages-extract: install
+	tools/extract-messages.sh
