@@ -74,9 +74,7 @@ def has_perm(user: Any, permission: str, obj: Any = None) -> bool:
 def _holds_global(user: Any, permission: str) -> bool:
     if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
         return False
-    return any(
-        permission in ROLE_PERMISSIONS.get(role, ()) and code is None for role, code in bindings(user)
-    )
+    return any(permission in ROLE_PERMISSIONS.get(role, ()) and code is None for role, code in bindings(user))
 
 
 def require(user: Any, permission: str, obj: Any = None) -> None:
