@@ -1,12 +1,13 @@
-"""A leaner bulk insert than QuerySet.bulk_create for imports of 100,000 rows and the audit rows
-that go with them, on SQLite.
+"""Leaner bulk inserts than QuerySet.bulk_create, for roster imports of 100,000 rows and the
+audit rows that go with them.
 
-On SQLite, bulk_create compiles its SQL anew for every batch, inspects every value for
-expressions and keeps to 999 parameters a statement (about 40 residents), so a large import
-spends most of its time in the SQL compiler (PostgreSQL's bulk_create uses UNNEST and is kept). Here the statement is built once per batch size and
-each value still goes through the field's `pre_save` and `get_db_prep_save`, exactly as with
-bulk_create: EncryptedCharField encrypts, auto_now fields get their time. Primary keys come back
-through RETURNING in insertion order, the same assumption bulk_create makes.
+PostgreSQL: the keys come from the table's sequence in one query and the rows go through COPY.
+SQLite: bulk_create compiles its SQL anew for every batch, inspects every value for expressions
+and keeps to 999 parameters a statement (about 40 residents); here the statement is built once
+per batch size and primary keys come back through RETURNING in insertion order, the same
+assumption bulk_create makes. On both, each value still goes through the field's `pre_save`
+and `get_db_prep_save`, exactly as with bulk_create: EncryptedCharField encrypts, auto_now
+fields get their time.
 """
 
 import sqlite3
@@ -72,8 +73,10 @@ def insert(model: type[models.Model], objs: Sequence[models.Model], batch_size: 
     if not objs:
         return
     connection = connections[router.db_for_write(model)]
+    if connection.vendor == "postgresql" and isinstance(model._meta.pk, models.AutoField):
+        _copy(model, objs, connection)
+        return
     if connection.vendor != "sqlite" or not connection.features.can_return_rows_from_bulk_insert:
-        # PostgreSQL: Django 5.2's bulk_create already inserts through UNNEST, one array a column.
         model._default_manager.bulk_create(objs, batch_size=batch_size)
         return
     meta = model._meta
@@ -103,3 +106,29 @@ def insert(model: type[models.Model], objs: Sequence[models.Model], batch_size: 
                 setattr(obj, pk.attname, value)
                 obj._state.adding = False
                 obj._state.db = connection.alias
+
+
+def _copy(model: type[models.Model], objs: Sequence[models.Model], connection: Any) -> None:
+    """PostgreSQL: take the keys from the table's sequence in one query, then COPY the rows,
+    which is several times faster than INSERT … UNNEST for thousands of rows."""
+    meta = model._meta
+    pk = meta.pk
+    assert pk is not None
+    fields = [f for f in meta.concrete_fields if not f.primary_key]
+    qn = connection.ops.quote_name
+    now = timezone.now()
+    preparers = [_preparer(f, connection, now) for f in fields]
+    columns = ", ".join(qn(str(c)) for c in [pk.column, *(f.column for f in fields)])
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+            [meta.db_table, pk.column, len(objs)],
+        )
+        keys = [row[0] for row in cursor.fetchall()]
+        with cursor.cursor.copy(f"COPY {qn(meta.db_table)} ({columns}) FROM STDIN") as copy:
+            for obj, key in zip(objs, keys, strict=True):
+                copy.write_row([key, *(prepare(obj) for prepare in preparers)])
+    for obj, key in zip(objs, keys, strict=True):
+        setattr(obj, pk.attname, key)
+        obj._state.adding = False
+        obj._state.db = connection.alias
