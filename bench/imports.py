@@ -196,13 +196,8 @@ def _resource_class(areas: dict[int, str]) -> Any:
         def before_save_instance(self, instance: Any, row: Any, **kwargs: Any) -> None:
             identity = check_identity(instance.id_number, instance.phone)
             instance.area_code = areas[instance.household_id]
-            instance.gender = identity.gender
-            instance.birth_date = identity.birth_date
-            instance.id_hash = identity.id_hash
-            instance.id_tail = identity.id_number[-4:]
-            instance.phone = identity.phone
-            instance.phone_hash = identity.phone_hash
-            instance.phone_tail = identity.phone[-4:]
+            for name, value in identity.resident_fields().items():
+                setattr(instance, name, value)
             instance.name_pinyin = pinyin.full_pinyin(instance.name)
             instance.name_initials = pinyin.initials(instance.name)
 

@@ -94,14 +94,7 @@ def register_resident(
         name=name,
         name_pinyin=pinyin.full_pinyin(name),
         name_initials=pinyin.initials(name),
-        gender=identity.gender,
-        birth_date=identity.birth_date,
-        id_number=identity.id_number,
-        id_hash=identity.id_hash,
-        id_tail=identity.id_number[-4:],
-        phone=identity.phone,
-        phone_hash=identity.phone_hash,
-        phone_tail=identity.phone[-4:],
+        **identity.resident_fields(),
         **{k: v for k, v in fields.items() if k in RESIDENT_FIELDS},
     )
     if care_tags:
@@ -133,16 +126,7 @@ def update_resident(
             fields.get("id_number", resident.id_number), fields.get("phone", resident.phone)
         )
         _ensure_unique_current(identity.id_hash, exclude_pk=resident.pk)
-        changes.update(
-            id_number=identity.id_number,
-            id_hash=identity.id_hash,
-            id_tail=identity.id_number[-4:],
-            birth_date=identity.birth_date,
-            gender=identity.gender,
-            phone=identity.phone,
-            phone_hash=identity.phone_hash,
-            phone_tail=identity.phone[-4:],
-        )
+        changes.update(identity.resident_fields())
     if "name" in changes:
         changes["name"] = changes["name"].strip()
         changes.update(

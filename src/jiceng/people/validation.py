@@ -19,6 +19,19 @@ class Identity:
     phone: str
     phone_hash: str
 
+    def resident_fields(self) -> dict[str, object]:
+        """The Resident columns that follow from the ID and phone numbers."""
+        return {
+            "id_number": self.id_number,
+            "id_hash": self.id_hash,
+            "id_tail": self.id_number[-4:],
+            "birth_date": self.birth_date,
+            "gender": self.gender,
+            "phone": self.phone,
+            "phone_hash": self.phone_hash,
+            "phone_tail": self.phone[-4:],
+        }
+
 
 def check_identity(
     id_number: str, phone: str = "", birth_date: datetime.date | None = None, gender: str | None = None
