@@ -23,10 +23,9 @@ def households_for(user: Any) -> QuerySet[Household]:
     return Household.objects.visible_to(user).select_related("building__estate", "head")
 
 
-# The search page loads only the columns it shows (no timestamps, no other encrypted columns).
-_RESIDENT_LIST_COLUMNS = (
+# What a resident list shows (the API's ResidentOut): no timestamps, no pinyin or hash columns.
+_RESIDENT_COLUMNS = (
     "id",
-    "household",
     "area_code",
     "name",
     "gender",
@@ -39,6 +38,11 @@ _RESIDENT_LIST_COLUMNS = (
     "residence_status",
     "moved_out_on",
     "moved_out_to",
+)
+# The search page adds the address.
+_RESIDENT_PAGE_COLUMNS = (
+    *_RESIDENT_COLUMNS,
+    "household",
     "household__unit",
     "household__room",
     "household__building",
@@ -68,22 +72,7 @@ def household_page_rows(households: QuerySet[Household]) -> Iterator[dict[str, A
 
 def resident_rows(residents: QuerySet[Resident]) -> Iterator[dict[str, Any]]:
     """Residents as plain dicts for the API list, numbers masked."""
-    for r in residents.values(
-        "id",
-        "household_id",
-        "area_code",
-        "name",
-        "gender",
-        "birth_date",
-        "id_number",
-        "phone",
-        "ethnicity",
-        "political_status",
-        "relation_to_head",
-        "residence_status",
-        "moved_out_on",
-        "moved_out_to",
-    ):
+    for r in residents.values(*_RESIDENT_COLUMNS, "household_id"):
         row: dict[str, Any] = dict(r)
         row["id_number"] = mask_id_number(row["id_number"])
         row["phone"] = mask_phone(row["phone"])
@@ -91,7 +80,7 @@ def resident_rows(residents: QuerySet[Resident]) -> Iterator[dict[str, Any]]:
 
 
 def resident_list(residents: QuerySet[Resident]) -> QuerySet[Resident]:
-    return residents.only(*_RESIDENT_LIST_COLUMNS)
+    return residents.only(*_RESIDENT_PAGE_COLUMNS)
 
 
 def search_residents(user: Any, text: str, include_former: bool = False) -> QuerySet[Resident]:
