@@ -195,6 +195,12 @@ API_ROUTES: dict[str, tuple[Callable[[World], dict[str, Any]], dict[str, Any] | 
         {"estate_id": 0, "name": "9号楼"},
     ),
     "GET /api/v1/people/households": (lambda w: {}, None),
+    "PATCH /api/v1/people/households/{pk}": (
+        lambda w: {"pk": w.household2.pk},
+        {"household_type": "floating"},
+    ),
+    "PATCH /api/v1/territory/estates/{pk}": (lambda w: {"pk": w.other_estate.pk}, {"name": "x"}),
+    "PATCH /api/v1/territory/buildings/{pk}": (lambda w: {"pk": w.building2.pk}, {"units": 3}),
     "POST /api/v1/people/households": (lambda w: {}, {"building_id": 0, "unit": 1, "room": "301"}),
     "GET /api/v1/people/households/{pk}": (lambda w: {"pk": w.household2.pk}, None),
     "GET /api/v1/people/residents": (lambda w: {}, None),

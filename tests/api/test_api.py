@@ -2,6 +2,7 @@
 
 import io
 import json
+from typing import Any
 
 from django.core.management import call_command
 from django.test import Client
@@ -126,3 +127,19 @@ def test_list_items_have_exactly_the_documented_fields(world: World):
     assert households[0]["address"] == "世纪花园1号楼1单元101室"
     assert residents[0]["id_number"] == world.resident1.id_number_masked
     assert residents[0]["birth_date"] == world.resident1.birth_date.isoformat()
+
+
+def test_managing_estates_buildings_and_households_through_the_api(world: World):
+    token = _token("secretary")
+
+    def patch(url: str, body: dict) -> Any:
+        return Client().patch(url, json.dumps(body), content_type="application/json", **_bearer(token))
+
+    response = patch(f"/api/v1/territory/estates/{world.estate.pk}", {"property_management": "none"})
+    assert response.status_code == 200 and response.json()["is_three_no"] is True
+    response = patch(f"/api/v1/territory/buildings/{world.building1.pk}", {"grid_code": world.grid2.code})
+    assert response.status_code == 200 and response.json()["grid_id"] == world.grid2.pk
+    response = patch(f"/api/v1/people/households/{world.household2.pk}", {"household_type": "floating"})
+    assert response.status_code == 200 and response.json()["household_type"] == "floating"
+    response = patch(f"/api/v1/people/households/{world.household2.pk}", {"head_id": world.resident1.pk})
+    assert response.status_code == 422  # 张三 lives in another household

@@ -63,6 +63,11 @@ class ResidentOut(Schema):
         return str(obj.phone_masked)
 
 
+class HouseholdUpdate(Schema):
+    household_type: str | None = None
+    head_id: int | None = None
+
+
 class ResidentIn(Schema):
     household_id: int
     name: str
@@ -153,6 +158,17 @@ def create_household(request: HttpRequest, data: HouseholdIn) -> Any:
         actor=request.user, building=building, **data.dict(exclude={"building_id"})
     )
     return Status(201, household)
+
+
+@router.patch("/households/{pk}", response=HouseholdOut)
+def update_household(request: HttpRequest, pk: int, data: HouseholdUpdate) -> Any:
+    household = get_visible_or_404(queries.households_for(request.user), request.user, pk=pk)
+    fields: dict[str, Any] = data.dict(exclude_none=True, exclude={"head_id"})
+    if data.head_id is not None:
+        fields["head"] = get_visible_or_404(
+            queries.residents_for(request.user), request.user, pk=data.head_id
+        )
+    return services.update_household(actor=request.user, household=household, **fields)
 
 
 @router.get("/residents", response=ResidentPage)

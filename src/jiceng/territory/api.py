@@ -8,7 +8,7 @@ from ninja import Router, Schema, Status
 from jiceng.common.pagination import keyset_page
 from jiceng.common.scoping import get_visible_or_404
 from jiceng.territory import services
-from jiceng.territory.models import Area, Building, Estate
+from jiceng.territory.models import Area, Building, Estate, Level
 
 router = Router(tags=["territory"])
 
@@ -59,6 +59,22 @@ class BuildingOut(Schema):
     name: str
     units: int
     floors: int
+
+
+class EstateUpdate(Schema):
+    name: str | None = None
+    property_management: str | None = None
+    property_company: str | None = None
+    has_owners_committee: bool | None = None
+    has_competent_authority: bool | None = None
+
+
+class BuildingUpdate(Schema):
+    grid_code: str | None = None
+    estate_id: int | None = None
+    name: str | None = None
+    units: int | None = None
+    floors: int | None = None
 
 
 class BuildingIn(Schema):
@@ -142,3 +158,20 @@ def create_building(request: HttpRequest, code: str, data: BuildingIn) -> Any:
     estate = get_visible_or_404(Estate.objects.distinct(), request.user, pk=data.estate_id)
     fields = data.dict(exclude={"estate_id"})
     return Status(201, services.create_building(actor=request.user, grid=grid, estate=estate, **fields))
+
+
+@router.patch("/estates/{pk}", response=EstateOut)
+def update_estate(request: HttpRequest, pk: int, data: EstateUpdate) -> Any:
+    estate = get_visible_or_404(Estate.objects.distinct(), request.user, pk=pk)
+    return services.update_estate(actor=request.user, estate=estate, **data.dict(exclude_none=True))
+
+
+@router.patch("/buildings/{pk}", response=BuildingOut)
+def update_building(request: HttpRequest, pk: int, data: BuildingUpdate) -> Any:
+    building = get_visible_or_404(Building, request.user, pk=pk)
+    fields = data.dict(exclude_none=True, exclude={"grid_code", "estate_id"})
+    if data.grid_code is not None:
+        fields["grid"] = get_visible_or_404(Area, request.user, code=data.grid_code, level=Level.GRID)
+    if data.estate_id is not None:
+        fields["estate"] = get_visible_or_404(Estate.objects.distinct(), request.user, pk=data.estate_id)
+    return services.update_building(actor=request.user, building=building, **fields)
