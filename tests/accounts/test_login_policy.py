@@ -191,3 +191,20 @@ def test_the_security_admin_links_an_account_to_a_resident_by_id_number(world: W
     assert new.role_bindings.get().role == "resident"
     page = client.get(f"/accounts/users/{new.pk}/").content.decode()
     assert "张三" not in page and world.resident1.id_number not in page
+
+
+def test_createadmin_makes_one_of_the_three_administrators(db):
+    import io
+
+    from django.core.management import CommandError, call_command
+
+    call_command(
+        "createadmin", "sec", "--role", "security_admin", "--password", "An#quan2026x", stdout=io.StringIO()
+    )
+    user = User.objects.get(username="sec")
+    assert [(b.role, b.area) for b in user.role_bindings.all()] == [("security_admin", None)]
+    assert user.needs_second_factor
+    assert AuditEvent.objects.filter(action="create", object_id=str(user.pk)).exists()
+    with pytest.raises(CommandError):
+        call_command("createadmin", "weak", "--password", "short", stdout=io.StringIO())
+    assert not User.objects.filter(username="weak").exists()
