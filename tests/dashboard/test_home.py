@@ -73,3 +73,24 @@ def test_street_and_district_figures_come_from_the_cache_refreshed_by_the_worker
     assert overview(world.users["street"]).residents == 1
     content = world.client("street").get("/").content.decode()
     assert "数据统计于" in content
+
+
+def test_community_figures_are_cached_but_follow_every_change(world: World):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.conftest import make_id
+
+    assert overview(world.users["secretary"]).residents == 2
+    with CaptureQueriesContext(connection) as queries:
+        assert overview(world.users["secretary"]).residents == 2
+    assert not any("people_resident" in q["sql"] for q in queries.captured_queries)  # served from the cache
+    services.register_resident(
+        actor=world.users["grid01"],
+        household=world.household1,
+        name="张小红",
+        id_number=make_id(seed=21, male=False),
+        relation_to_head="child",
+    )
+    assert overview(world.users["secretary"]).residents == 3
+    assert not overview(world.users["secretary"]).cached  # live figures carry no "as of" note

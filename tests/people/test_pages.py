@@ -3,6 +3,7 @@
 import datetime
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -44,9 +45,11 @@ def test_list_pages_run_the_same_number_of_queries_for_more_rows(world: World, u
     client = world.client("secretary")
     _add_households(world, 2, start=0)
     client.get(url)  # the first request of a session also renews it
+    cache.clear()  # count the figures both times rather than serve them from the cache
     with CaptureQueriesContext(connection) as few:
         assert client.get(url).status_code == 200
     _add_households(world, 12, start=20)
+    cache.clear()
     with CaptureQueriesContext(connection) as many:
         assert client.get(url).status_code == 200
     assert len(many) == len(few), f"{url}: {len(few)} queries with few rows, {len(many)} with more"

@@ -1,9 +1,11 @@
 """Figures for the home dashboard, computed for the user's own scope.
 
-A grid or a community (up to some tens of thousands of residents) is counted live on every
-request. A street or a district (up to a million residents) takes seconds to count, so its
-figures come from the cache, refreshed by the worker every few minutes (tasks.py) and computed on
-a miss; the page says when they were computed.
+- A grid is counted on every request.
+- A community's figures are kept in the cache and dropped whenever a service changes a household
+  or resident there (`invalidate`), so they stay live while many people look at them.
+- A street or a district (up to a million residents) takes seconds to count: its figures are
+  refreshed by the worker every few minutes (tasks.py) and computed on a miss; the page says when
+  they were computed.
 """
 
 import datetime
@@ -12,6 +14,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import transaction
 from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import Substr
 from django.utils import timezone
@@ -22,8 +25,12 @@ from jiceng.people.models import CURRENT_STATUSES, CareTag, Household, Resident
 from jiceng.territory.models import CHILD_LEVEL, CODE_LENGTH, Area, Level
 
 MEMBER_STATUSES = ("party_member", "probationary")
-# Areas with codes this short (streets and districts) are served from the cache.
+# Areas with codes this short (streets and districts) are refreshed by the worker.
 CACHED_CODE_LENGTH = CODE_LENGTH[Level.STREET]
+# Communities are cached until a change there (with a time limit in case of changes made
+# outside the services, such as a restored backup).
+COMMUNITY_CODE_LENGTH = CODE_LENGTH[Level.COMMUNITY]
+COMMUNITY_CACHE_SECONDS = 600
 
 
 @dataclass
@@ -55,20 +62,33 @@ def overview(user: Any) -> Overview:
 
 
 def area_overview(code: str) -> Overview:
-    if len(code) > CACHED_CODE_LENGTH:
+    if len(code) > COMMUNITY_CODE_LENGTH:
         return _area_count(code)
     result: Overview | None = cache.get(_cache_key(code))
     if result is None:
         result = refresh(code)
-    result.cached = True
+    # Only street and district figures may be minutes old; the page says when they were counted.
+    result.cached = len(code) <= CACHED_CODE_LENGTH
     return result
 
 
 def refresh(code: str) -> Overview:
     """Count an area now and keep the result for the dashboard."""
     result = _area_count(code)
-    cache.set(_cache_key(code), result, settings.DASHBOARD_CACHE_SECONDS)
+    seconds = settings.DASHBOARD_CACHE_SECONDS if len(code) <= CACHED_CODE_LENGTH else COMMUNITY_CACHE_SECONDS
+    cache.set(_cache_key(code), result, seconds)
     return result
+
+
+def invalidate(*area_codes: str) -> None:
+    """A household or resident changed in these grids: their communities are counted afresh.
+    Dropped now and again after the commit, so a count taken mid-transaction is not kept."""
+    keys = {
+        _cache_key(code[:COMMUNITY_CODE_LENGTH]) for code in area_codes if len(code) >= COMMUNITY_CODE_LENGTH
+    }
+    if keys:
+        cache.delete_many(keys)
+        transaction.on_commit(lambda: cache.delete_many(keys))
 
 
 def _cache_key(code: str) -> str:

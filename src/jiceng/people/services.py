@@ -14,6 +14,7 @@ from jiceng.audit import services as audit
 from jiceng.audit.models import Action
 from jiceng.common import pinyin
 from jiceng.common.services import apply_changes
+from jiceng.dashboard import queries as figures
 from jiceng.people.models import (
     CURRENT_STATUSES,
     CareTag,
@@ -45,6 +46,7 @@ def create_household(
         building=building, area_code=building.area_code, unit=unit, room=room, household_type=household_type
     )
     audit.record(actor, Action.CREATE, household, fields=["building", "unit", "room", "household_type"])
+    figures.invalidate(household.area_code)
     return household
 
 
@@ -109,6 +111,7 @@ def register_resident(
         Household.objects.filter(pk=household.pk).update(head=resident)
         household.head = resident
     audit.record(actor, Action.CREATE, resident, fields=["name", "id_number", "phone", *fields, "care_tags"])
+    figures.invalidate(resident.area_code)
     return resident
 
 
@@ -143,6 +146,7 @@ def update_resident(
     hidden = {"id_hash", "id_tail", "phone_hash", "phone_tail", "name_pinyin", "name_initials"}
     if changed:
         audit.record(actor, Action.UPDATE, resident, fields=[f for f in changed if f not in hidden])
+        figures.invalidate(resident.area_code)
     return resident
 
 
@@ -173,6 +177,7 @@ def end_residence(
     )
     Household.objects.filter(pk=resident.household_id, head=resident).update(head=None)
     audit.record(actor, Action.UPDATE, resident, fields=["residence_status", "moved_out_on", "moved_out_to"])
+    figures.invalidate(resident.area_code)
     return resident
 
 
@@ -190,6 +195,7 @@ def move_resident(*, actor: Any, resident: Resident, household: Household, on: d
         moved_out_on=on, destination=str(household)
     )
     Household.objects.filter(pk=resident.household_id, head=resident).update(head=None)
+    previous_area = resident.area_code
     resident.household = household
     resident.area_code = household.area_code
     resident.moved_in_on = on
@@ -198,6 +204,7 @@ def move_resident(*, actor: Any, resident: Resident, household: Household, on: d
         resident=resident, household=household, area_code=household.area_code, moved_in_on=on
     )
     audit.record(actor, Action.UPDATE, resident, fields=["household", "moved_in_on"])
+    figures.invalidate(previous_area, resident.area_code)
     return resident
 
 
@@ -231,8 +238,9 @@ def record_view(*, actor: Any, resident: Resident) -> None:
         audit.record(actor, Action.VIEW_SENSITIVE, resident, fields=["care_tags", "birth_date"])
 
 
-def regrid_building(building: Building) -> None:
+def regrid_building(building: Building, previous_area: str) -> None:
     """Carry a building's new grid code down to its households, residents and their records."""
+    figures.invalidate(previous_area, building.area_code)
     households = Household.objects.filter(building=building)
     households.update(area_code=building.area_code)
     Resident.objects.filter(household__building=building).update(area_code=building.area_code)

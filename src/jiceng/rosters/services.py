@@ -18,10 +18,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jiceng.accounts.roles import Perm
-from jiceng.accounts.scope import require
+from jiceng.accounts.scope import require, scope_for
 from jiceng.audit import services as audit
 from jiceng.audit.models import Action
 from jiceng.audit.services import Entry
+from jiceng.dashboard import queries as figures
 from jiceng.rosters import workbooks
 from jiceng.rosters.base import Plan, Progress, RowError
 from jiceng.rosters.models import ImportJob, JobStatus, RosterKind
@@ -99,6 +100,7 @@ def import_rows(
     except IntegrityError:
         # Another import or a page registered the same person or dwelling after validation.
         raise ValidationError(_("导入期间数据已被他人修改，未写入任何数据，请重新上传")) from None
+    figures.invalidate(*scope_for(user, Perm.PEOPLE_IMPORT).area_codes)
     result.created = created
     result.written = True
     return result

@@ -148,6 +148,7 @@ def update_building(*, actor: Any, building: Building, **fields: Any) -> Buildin
     building = Building.objects.select_for_update().select_related("estate").get(pk=building.pk)
     grid = fields.get("grid", building.grid)
     _check_building_place(grid, fields.get("estate", building.estate))
+    previous_area = building.area_code
     if "grid" in fields:
         require(actor, Perm.TERRITORY_CHANGE, grid)
         fields["area_code"] = grid.code
@@ -158,6 +159,6 @@ def update_building(*, actor: Any, building: Building, **fields: Any) -> Buildin
             # Households and residents carry the grid code for scoping: keep them in step.
             from jiceng.people.services import regrid_building
 
-            regrid_building(building)
+            regrid_building(building, previous_area)
         audit.record(actor, Action.UPDATE, building, fields=[f for f in changed if f != "area_code"])
     return building

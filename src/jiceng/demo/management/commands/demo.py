@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from django.core.cache import cache
 from django.core.management.base import BaseCommand, CommandError
 
 from jiceng.demo.accounts import print_demo_logins
@@ -30,4 +31,5 @@ class Command(BaseCommand):
             generate(scale, seed, progress=self.stdout.write)
         except DemoError as exc:
             raise CommandError(str(exc)) from exc
+        cache.clear()  # dashboard figures of any earlier data must not outlive it
         print_demo_logins(self.stdout)
