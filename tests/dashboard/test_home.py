@@ -94,3 +94,25 @@ def test_community_figures_are_cached_but_follow_every_change(world: World):
     )
     assert overview(world.users["secretary"]).residents == 3
     assert not overview(world.users["secretary"]).cached  # live figures carry no "as of" note
+
+
+def test_grid_figures_follow_every_change_too(world: World):
+    from tests.conftest import make_id
+
+    assert overview(world.users["grid01"]).residents == 1
+    services.register_resident(
+        actor=world.users["grid01"],
+        household=world.household1,
+        name="张小明",
+        id_number=make_id(seed=22),
+        relation_to_head="child",
+    )
+    assert overview(world.users["grid01"]).residents == 2
+    services.move_resident(
+        actor=world.users["secretary"],
+        resident=world.resident2,
+        household=world.household1,
+        on=datetime.date(2026, 5, 1),
+    )
+    assert overview(world.users["grid01"]).residents == 3
+    assert overview(world.users["grid02"]).residents == 0

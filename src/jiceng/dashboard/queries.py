@@ -1,8 +1,7 @@
 """Figures for the home dashboard, computed for the user's own scope.
 
-- A grid is counted on every request.
-- A community's figures are kept in the cache and dropped whenever a service changes a household
-  or resident there (`invalidate`), so they stay live while many people look at them.
+- A grid's or a community's figures are kept in the cache and dropped whenever a service changes
+  a household or resident there (`invalidate`), so they stay live while many people look at them.
 - A street or a district (up to a million residents) takes seconds to count: its figures are
   refreshed by the worker every few minutes (tasks.py) and computed on a miss; the page says when
   they were computed.
@@ -27,10 +26,10 @@ from jiceng.territory.models import CHILD_LEVEL, CODE_LENGTH, Area, Level
 MEMBER_STATUSES = ("party_member", "probationary")
 # Areas with codes this short (streets and districts) are refreshed by the worker.
 CACHED_CODE_LENGTH = CODE_LENGTH[Level.STREET]
-# Communities are cached until a change there (with a time limit in case of changes made
-# outside the services, such as a restored backup).
-COMMUNITY_CODE_LENGTH = CODE_LENGTH[Level.COMMUNITY]
-COMMUNITY_CACHE_SECONDS = 600
+# Communities and grids are cached until a change there (with a time limit in case of changes
+# made outside the services, such as a restored backup).
+LIVE_CODE_LENGTHS = (CODE_LENGTH[Level.COMMUNITY], CODE_LENGTH[Level.GRID])
+LIVE_CACHE_SECONDS = 600
 
 
 @dataclass
@@ -62,8 +61,6 @@ def overview(user: Any) -> Overview:
 
 
 def area_overview(code: str) -> Overview:
-    if len(code) > COMMUNITY_CODE_LENGTH:
-        return _area_count(code)
     result: Overview | None = cache.get(_cache_key(code))
     if result is None:
         result = refresh(code)
@@ -75,17 +72,15 @@ def area_overview(code: str) -> Overview:
 def refresh(code: str) -> Overview:
     """Count an area now and keep the result for the dashboard."""
     result = _area_count(code)
-    seconds = settings.DASHBOARD_CACHE_SECONDS if len(code) <= CACHED_CODE_LENGTH else COMMUNITY_CACHE_SECONDS
+    seconds = settings.DASHBOARD_CACHE_SECONDS if len(code) <= CACHED_CODE_LENGTH else LIVE_CACHE_SECONDS
     cache.set(_cache_key(code), result, seconds)
     return result
 
 
 def invalidate(*area_codes: str) -> None:
-    """A household or resident changed in these grids: their communities are counted afresh.
-    Dropped now and again after the commit, so a count taken mid-transaction is not kept."""
-    keys = {
-        _cache_key(code[:COMMUNITY_CODE_LENGTH]) for code in area_codes if len(code) >= COMMUNITY_CODE_LENGTH
-    }
+    """A household or resident changed in these grids: they and their communities are counted
+    afresh. Dropped now and again after the commit, so a count taken mid-transaction is not kept."""
+    keys = {_cache_key(code[:n]) for code in area_codes for n in LIVE_CODE_LENGTHS if len(code) >= n}
     if keys:
         cache.delete_many(keys)
         transaction.on_commit(lambda: cache.delete_many(keys))
