@@ -35,6 +35,14 @@ def bindings(user: "User") -> list[tuple[str, str | None]]:
 def scope_for(user: Any, permission: str) -> Scope:
     if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
         return Scope()
+    # Kept on the user object, which lives for one request: a page asks for the same scope often.
+    memo: dict[str, Scope] = user.__dict__.setdefault("_scope_memo", {})
+    if permission not in memo:
+        memo[permission] = _compute_scope(user, permission)
+    return memo[permission]
+
+
+def _compute_scope(user: Any, permission: str) -> Scope:
     codes: set[str] = set()
     households: set[int] = set()
     for role, code in bindings(user):

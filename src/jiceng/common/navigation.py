@@ -1,6 +1,7 @@
 """The menu a user sees, from the permissions their roles give."""
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from django.http import HttpRequest
 from django.urls import reverse
@@ -31,7 +32,12 @@ def nav_items(request: HttpRequest) -> list[NavItem]:
         (Perm.AUDIT_VIEW, _("审计日志"), "audit:log", "list-check"),
         (Perm.SYSTEM_CONFIGURE, _("系统设置"), "people:care_tags", "settings"),
     ]
-    return [NavItem(label, reverse(name), icon) for perm, label, name, icon in items if can(request, perm)]
+    return [NavItem(label, _path(name), icon) for perm, label, name, icon in items if can(request, perm)]
+
+
+@lru_cache(maxsize=64)
+def _path(name: str) -> str:
+    return reverse(name)
 
 
 def role_names(request: HttpRequest) -> str:
