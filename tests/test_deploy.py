@@ -32,6 +32,7 @@ def test_check_deploy_is_clean_in_production_settings(tmp_path: Path):
         JICENG_FIELD_KEY=Fernet.generate_key().decode(),
         JICENG_SSL_REDIRECT="1",
         JICENG_HSTS_SECONDS="31536000",
+        JICENG_SECURE_COOKIES="1",  # a local .env from `make run` turns them off for plain http
         JICENG_VAR_DIR=str(tmp_path),
     )
     assert result.returncode == 0, result.stdout + result.stderr
