@@ -10,17 +10,14 @@ from jiceng.audit.services import Entry
 from jiceng.common import bulk
 from jiceng.people.models import Household, HouseholdType
 from jiceng.rosters.base import Column, Plan, Roster, Row, Sheet
-from jiceng.rosters.places import BuildingLookup, address
+from jiceng.rosters.places import BuildingLookup, address, address_columns
 
 
 class HouseholdRoster(Roster):
     kind = "households"
     sheet_title = _l("住户")
     columns = (
-        Column("estate", _l("小区"), required=True, max_length=100, example="世纪花园"),
-        Column("building", _l("楼栋"), required=True, max_length=50, example="1号楼"),
-        Column("unit", _l("单元"), kind="int", required=True, example=1, width=8),
-        Column("room", _l("房号"), required=True, max_length=20, example="102", width=10),
+        *address_columns(room_example="102"),
         Column(
             "household_type",
             _l("户类型"),

@@ -4,9 +4,11 @@ from collections import defaultdict
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
 
 from jiceng.accounts.roles import Perm
 from jiceng.accounts.scope import scope_for
+from jiceng.rosters.base import Column
 from jiceng.territory.models import Building
 
 
@@ -50,3 +52,13 @@ class BuildingLookup:
 def address(building: Building, unit: int, room: str) -> str:
     """The same text as Household.address, without loading anything."""
     return f"{building.estate.name}{building.name}{unit}单元{room}室"
+
+
+def address_columns(room_example: str) -> tuple[Column, ...]:
+    """The dwelling's address, the first four columns of the households and residents rosters."""
+    return (
+        Column("estate", _l("小区"), required=True, max_length=100, example="世纪花园"),
+        Column("building", _l("楼栋"), required=True, max_length=50, example="1号楼"),
+        Column("unit", _l("单元"), kind="int", required=True, example=1, width=8),
+        Column("room", _l("房号"), required=True, max_length=20, example=room_example, width=10),
+    )

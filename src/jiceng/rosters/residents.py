@@ -28,7 +28,7 @@ from jiceng.people.models import (
 )
 from jiceng.people.validation import check_identity
 from jiceng.rosters.base import Column, Plan, Roster, Row, Sheet
-from jiceng.rosters.places import BuildingLookup, address
+from jiceng.rosters.places import BuildingLookup, address, address_columns
 
 # SQLite allows 32,766 host parameters a statement; PostgreSQL far more. Stay well below.
 HASH_CHUNK = 5000
@@ -54,10 +54,7 @@ class ResidentRoster(Roster):
     kind = "residents"
     sheet_title = _l("居民")
     columns = (
-        Column("estate", _l("小区"), required=True, max_length=100, example="世纪花园"),
-        Column("building", _l("楼栋"), required=True, max_length=50, example="1号楼"),
-        Column("unit", _l("单元"), kind="int", required=True, example=1, width=8),
-        Column("room", _l("房号"), required=True, max_length=20, example="101", width=10),
+        *address_columns(room_example="101"),
         Column(
             "household_type",
             _l("户类型"),
