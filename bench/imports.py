@@ -21,6 +21,7 @@ from typing import Any
 from django.db import connection, transaction
 
 from jiceng.common import crypto, pinyin
+from jiceng.common.masking import mask_id_number, mask_phone
 from jiceng.demo import idgen, population
 from jiceng.demo.writer import RowWriter
 from jiceng.people.models import (
@@ -267,6 +268,8 @@ def _copy(db_rows: list[dict[str, Any]]) -> dict[str, Any]:
                 crypto.encrypt(identity.phone) if identity.phone else "",
                 identity.phone_hash,
                 identity.phone[-4:],
+                mask_id_number(identity.id_number),
+                mask_phone(identity.phone),
                 r["ethnicity"],
                 r["political_status"],
                 r["relation_to_head"],

@@ -1,6 +1,7 @@
 """Finding residents and showing a full ID number, as a grid worker does it in a browser."""
 
 import pytest
+from playwright.sync_api import expect
 
 from jiceng.audit.models import Action, AuditEvent
 from tests.browser.conftest import login
@@ -44,9 +45,11 @@ def test_revealing_a_full_id_number_asks_for_a_reason_and_is_audited(world, page
     row = page.locator("#reveal-id_number")
     reason = row.locator("input[name=reason]")
     assert reason.is_hidden()
+    page.wait_for_function("window.Alpine !== undefined && window.htmx !== undefined")  # deferred scripts
     row.get_by_role("button", name="查看完整").click()
     # The reason is required: an empty one is not sent.
-    assert reason.is_visible() and reason.get_attribute("required") is not None
+    expect(reason).to_be_visible()
+    assert reason.get_attribute("required") is not None
     row.get_by_role("button", name="确定").click()
     assert masked.is_visible()
     reason.fill("核对低保申请材料")

@@ -20,6 +20,7 @@ from django.utils import timezone
 from jiceng.audit import services as audit
 from jiceng.audit.models import Action
 from jiceng.common import crypto, pinyin
+from jiceng.common.masking import mask_id_number, mask_phone
 from jiceng.demo import population, shapes
 from jiceng.demo.accounts import create_demo_accounts
 from jiceng.demo.writer import RowWriter
@@ -55,6 +56,8 @@ RESIDENT_COLUMNS = (
     "phone",
     "phone_hash",
     "phone_tail",
+    "id_mask",
+    "phone_mask",
     "ethnicity",
     "political_status",
     "relation_to_head",
@@ -282,6 +285,8 @@ class _Builder:
                         crypto.encrypt(phone) if phone else "",
                         crypto.lookup_hash(phone) if phone else "",
                         phone[-4:],
+                        mask_id_number(number),
+                        mask_phone(phone),
                         person.ethnicity,
                         person.political,
                         person.relation,

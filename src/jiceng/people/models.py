@@ -139,6 +139,9 @@ class Resident(models.Model):
     phone = EncryptedCharField(_("联系电话"), blank=True, default="")
     phone_hash = models.CharField(max_length=64, blank=True, default="", editable=False)
     phone_tail = models.CharField(max_length=4, blank=True, default="", editable=False)
+    # The masks every page shows, kept beside the numbers so lists never decrypt (GB/T 35273).
+    id_mask = models.CharField(max_length=18, default="", editable=False)
+    phone_mask = models.CharField(max_length=20, blank=True, default="", editable=False)
     ethnicity = models.CharField(_("民族"), max_length=20, default="汉族")
     political_status = models.CharField(
         _("政治面貌"), max_length=20, choices=PoliticalStatus.choices, default=PoliticalStatus.MASSES
@@ -198,11 +201,12 @@ class Resident(models.Model):
 
     @property
     def id_number_masked(self) -> str:
-        return mask_id_number(self.id_number)
+        return self.id_mask or mask_id_number(self.id_number)
 
     @property
     def phone_masked(self) -> str:
-        return mask_phone(self.phone)
+        # A row written with its masks has id_mask set; its phone_mask is empty only without a phone.
+        return self.phone_mask if self.id_mask else mask_phone(self.phone)
 
     @property
     def is_current(self) -> bool:

@@ -8,7 +8,6 @@ from django.db.models import Q, QuerySet
 
 from jiceng.common import crypto
 from jiceng.common.identity import normalize_phone
-from jiceng.common.masking import mask_id_number, mask_phone
 from jiceng.people.models import CURRENT_STATUSES, Household, Resident, format_address
 
 _LATIN = re.compile(r"^[a-zA-Z]+$")
@@ -30,8 +29,8 @@ _RESIDENT_COLUMNS = (
     "name",
     "gender",
     "birth_date",
-    "id_number",
-    "phone",
+    "id_mask",
+    "phone_mask",
     "ethnicity",
     "political_status",
     "relation_to_head",
@@ -74,8 +73,8 @@ def resident_rows(residents: QuerySet[Resident]) -> Iterator[dict[str, Any]]:
     """Residents as plain dicts for the API list, numbers masked."""
     for r in residents.values(*_RESIDENT_COLUMNS, "household_id"):
         row: dict[str, Any] = dict(r)
-        row["id_number"] = mask_id_number(row["id_number"])
-        row["phone"] = mask_phone(row["phone"])
+        row["id_number"] = row.pop("id_mask")
+        row["phone"] = row.pop("phone_mask")
         yield row
 
 

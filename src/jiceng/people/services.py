@@ -143,7 +143,16 @@ def update_resident(
         if before != {t.pk for t in care_tags}:
             resident.care_tags.set(care_tags)
             changed.append("care_tags")
-    hidden = {"id_hash", "id_tail", "phone_hash", "phone_tail", "name_pinyin", "name_initials"}
+    hidden = {
+        "id_hash",
+        "id_tail",
+        "id_mask",
+        "phone_hash",
+        "phone_tail",
+        "phone_mask",
+        "name_pinyin",
+        "name_initials",
+    }
     if changed:
         audit.record(actor, Action.UPDATE, resident, fields=[f for f in changed if f not in hidden])
         figures.invalidate(resident.area_code)

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from jiceng.common import crypto
 from jiceng.common.identity import normalize_phone, parse_id_number
+from jiceng.common.masking import mask_id_number, mask_phone
 
 
 @dataclass(frozen=True)
@@ -30,6 +31,8 @@ class Identity:
             "phone": self.phone,
             "phone_hash": self.phone_hash,
             "phone_tail": self.phone[-4:],
+            "id_mask": mask_id_number(self.id_number),
+            "phone_mask": mask_phone(self.phone),
         }
 
 
