@@ -38,17 +38,6 @@ _RESIDENT_COLUMNS = (
     "moved_out_on",
     "moved_out_to",
 )
-# The search page adds the address.
-_RESIDENT_PAGE_COLUMNS = (
-    *_RESIDENT_COLUMNS,
-    "household",
-    "household__unit",
-    "household__room",
-    "household__building",
-    "household__building__name",
-    "household__building__estate",
-    "household__building__estate__name",
-)
 
 
 def household_rows(households: QuerySet[Household], with_head_name: bool = False) -> Iterator[dict[str, Any]]:
@@ -69,17 +58,31 @@ def household_page_rows(households: QuerySet[Household]) -> Iterator[dict[str, A
     return household_rows(households, with_head_name=True)
 
 
-def resident_rows(residents: QuerySet[Resident]) -> Iterator[dict[str, Any]]:
-    """Residents as plain dicts for the API list, numbers masked."""
-    for r in residents.values(*_RESIDENT_COLUMNS, "household_id"):
+_ADDRESS_COLUMNS = (
+    "household__building__estate__name",
+    "household__building__name",
+    "household__unit",
+    "household__room",
+)
+
+
+def resident_rows(residents: QuerySet[Resident], with_address: bool = False) -> Iterator[dict[str, Any]]:
+    """Residents as plain dicts for lists (the API's ResidentOut), numbers masked; the search
+    page adds each one's address and whether they still live here."""
+    for r in residents.values(
+        *_RESIDENT_COLUMNS, "household_id", *(_ADDRESS_COLUMNS if with_address else ())
+    ):
         row: dict[str, Any] = dict(r)
         row["id_number"] = row.pop("id_mask")
         row["phone"] = row.pop("phone_mask")
+        if with_address:
+            row["address"] = format_address(*(row.pop(c) for c in _ADDRESS_COLUMNS))
+            row["current"] = row["residence_status"] in CURRENT_STATUSES
         yield row
 
 
-def resident_list(residents: QuerySet[Resident]) -> QuerySet[Resident]:
-    return residents.only(*_RESIDENT_PAGE_COLUMNS)
+def resident_page_rows(residents: QuerySet[Resident]) -> Iterator[dict[str, Any]]:
+    return resident_rows(residents, with_address=True)
 
 
 def search_residents(user: Any, text: str, include_former: bool = False) -> QuerySet[Resident]:

@@ -48,8 +48,8 @@ def search(request: HttpRequest) -> HttpResponse:
     require(request.user, Perm.PEOPLE_VIEW)
     text = request.GET.get("q", "").strip()
     former = request.GET.get("former") == "1"
-    found = queries.resident_list(queries.search_residents(request.user, text, include_former=former))
-    results = list(found[:SEARCH_LIMIT]) if text else []
+    found = queries.search_residents(request.user, text, include_former=former)
+    results = list(queries.resident_page_rows(found[:SEARCH_LIMIT])) if text else []
     context = {
         "q": text,
         "former": former,
