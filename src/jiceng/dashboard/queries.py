@@ -15,15 +15,14 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Count, Q, QuerySet
-from django.db.models.functions import Substr
 from django.utils import timezone
 
 from jiceng.accounts.roles import Perm
 from jiceng.accounts.scope import scope_for
 from jiceng.people.models import CURRENT_STATUSES, CareTag, Household, Resident
 from jiceng.territory.models import CHILD_LEVEL, CODE_LENGTH, Area, Level
+from jiceng.territory.queries import MEMBER_STATUSES, counts_by_child
 
-MEMBER_STATUSES = ("party_member", "probationary")
 # Areas with codes this short (streets and districts) are refreshed by the worker.
 CACHED_CODE_LENGTH = CODE_LENGTH[Level.STREET]
 # Communities and grids are cached until a change there (with a time limit in case of changes
@@ -114,23 +113,18 @@ def _count(residents: QuerySet[Resident], households: QuerySet[Household], root:
     if root is None or child_level is None:
         return result
     result.child_label = str(child_level.label)
-    prefix = Substr("area_code", 1, CODE_LENGTH[child_level])
-    rows = (
-        residents.annotate(child=prefix)
-        .values("child")
-        .annotate(n=Count("id"), members=Count("id", filter=Q(political_status__in=MEMBER_STATUSES)))
-        .order_by("child")
-    )
-    homes = dict(households.annotate(child=prefix).values_list("child").annotate(n=Count("id")).order_by())
+    counts = counts_by_child(residents, households, CODE_LENGTH[child_level])
     names = dict(Area.objects.filter(parent=root).values_list("code", "name"))
+    # Children with residents, in code order (as the charts list them).
     result.by_child = [
         {
-            "code": r["child"],
-            "name": names.get(r["child"], r["child"]),
-            "residents": r["n"],
-            "members": r["members"],
-            "households": homes.get(r["child"], 0),
+            "code": code,
+            "name": names.get(code, code),
+            "residents": c["residents"],
+            "members": c["members"],
+            "households": c.get("households", 0),
         }
-        for r in rows
+        for code, c in sorted(counts.items())
+        if "residents" in c
     ]
     return result

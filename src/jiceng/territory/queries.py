@@ -17,32 +17,36 @@ def scope_roots(user: Any) -> QuerySet[Area]:
     return Area.objects.filter(code__in=codes).order_by("code")
 
 
+MEMBER_STATUSES = ("party_member", "probationary")
+
+
 def child_counts(parent_code: str, child_length: int, user: Any) -> dict[str, dict[str, int]]:
-    """Households and current residents per child node, in two grouped queries."""
+    """Households and current residents per child node that the user may see."""
+    return counts_by_child(
+        Resident.objects.visible_to(user).filter(
+            area_code__startswith=parent_code, residence_status__in=CURRENT_STATUSES
+        ),
+        Household.objects.visible_to(user).filter(area_code__startswith=parent_code),
+        child_length,
+    )
+
+
+def counts_by_child(
+    residents: QuerySet[Resident], households: QuerySet[Household], child_length: int
+) -> dict[str, dict[str, int]]:
+    """Households, residents and party members per child node (the first `child_length`
+    characters of the area code), in two grouped queries."""
     prefix = Substr("area_code", 1, child_length)
-    households = (
-        Household.objects.visible_to(user)
-        .filter(area_code__startswith=parent_code)
-        .annotate(child=prefix)
-        .values("child")
-        .annotate(n=Count("id"))
-        .order_by()
-    )
-    residents = (
-        Resident.objects.visible_to(user)
-        .filter(area_code__startswith=parent_code, residence_status__in=CURRENT_STATUSES)
-        .annotate(child=prefix)
-        .values("child")
-        .annotate(
-            n=Count("id"),
-            members=Count("id", filter=Q(political_status__in=["party_member", "probationary"])),
-        )
-        .order_by()
-    )
     result: dict[str, dict[str, int]] = {}
-    for row in households:
-        result.setdefault(row["child"], {})["households"] = row["n"]
-    for row in residents:
+    for child, n in households.annotate(child=prefix).values_list("child").annotate(n=Count("id")).order_by():
+        result.setdefault(child, {})["households"] = n
+    rows = (
+        residents.annotate(child=prefix)
+        .values("child")
+        .annotate(n=Count("id"), members=Count("id", filter=Q(political_status__in=MEMBER_STATUSES)))
+        .order_by()
+    )
+    for row in rows:
         entry = result.setdefault(row["child"], {})
         entry["residents"] = row["n"]
         entry["members"] = row["members"]
