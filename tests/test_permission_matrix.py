@@ -18,6 +18,12 @@ from jiceng.accounts.models import ApiToken
 from jiceng.api import api
 from jiceng.rosters.models import ImportJob
 from tests.conftest import World
+from tests.notifications import matrix as notifications_matrix
+from tests.party import matrix_api, matrix_liaison, matrix_pages
+from tests.units import matrix as units_matrix
+
+# Each part of the platform lists its own URL names and routes beside its tests.
+PARTS = [matrix_pages, matrix_liaison, matrix_api, units_matrix, notifications_matrix]
 
 # Pages anyone may open without logging in.
 PUBLIC_PAGES = {"accounts:login", "accounts:login_totp", "accounts:totp_enroll", "set_language"}
@@ -63,6 +69,8 @@ PAGE_OBJECTS: dict[str, Callable[[World], dict[str, Any]] | None] = {
     "rosters:import_valid": lambda w: {"pk": _their_job(w).pk},
     "rosters:confirm": lambda w: {"pk": _their_job(w).pk},
 }
+for _part in PARTS:
+    PAGE_OBJECTS.update(_part.PAGE_OBJECTS)
 
 
 def _their_job(w: World) -> ImportJob:
@@ -226,6 +234,9 @@ API_BODY_OBJECTS: dict[str, Callable[[World], dict[str, Any]]] = {
     "POST /api/v1/people/households": lambda w: {"building_id": w.building2.pk},
     "POST /api/v1/people/residents": lambda w: {"household_id": w.household2.pk},
 }
+for _part in PARTS:
+    API_ROUTES.update(_part.API_ROUTES)
+    API_BODY_OBJECTS.update(_part.API_BODY_OBJECTS)
 
 
 def _api_routes() -> set[str]:

@@ -6,9 +6,12 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError
 
 from jiceng.api_auth import BearerToken, SessionWithCsrf
+from jiceng.notifications.api import router as notifications_router
+from jiceng.party.api import router as party_router
 from jiceng.people.api import router as people_router
 from jiceng.rosters.api import router as rosters_router
 from jiceng.territory.api import router as territory_router
+from jiceng.units.api import router as units_router
 
 api = NinjaAPI(
     title="Jiceng 基层治理平台 API",
@@ -19,6 +22,9 @@ api = NinjaAPI(
 )
 api.add_router("/territory/", territory_router)
 api.add_router("/people/", people_router)
+api.add_router("/party/", party_router)
+api.add_router("/units/", units_router)
+api.add_router("/notifications/", notifications_router)
 api.add_router("/rosters/", rosters_router)
 
 

@@ -33,10 +33,17 @@ class Perm:
     ACCOUNTS_MANAGE = "accounts.manage"
     AUDIT_VIEW = "audit.view"
     SYSTEM_CONFIGURE = "system.configure"
+    PARTY_VIEW = "party.view"  # organisations, members, liaison links, coverage
+    PARTY_CHANGE = "party.change"
+    PARTY_IMPORT = "party.import"
+    PARTY_EXPORT = "party.export"
+    UNITS_MANAGE = "units.manage"  # sinking units, their pairings and service posts
+    SERVICE_RECORD = "units.record_service"  # an in-service member's own registration and hours
 
 
 _AREA_WORK = {
     Perm.TERRITORY_VIEW,
+    Perm.PARTY_VIEW,
     Perm.PEOPLE_VIEW,
     Perm.PEOPLE_CHANGE,
     Perm.PEOPLE_REVEAL,
@@ -44,23 +51,42 @@ _AREA_WORK = {
     Perm.PEOPLE_EXPORT,
 }
 
+_OVERSIGHT = {
+    Perm.TERRITORY_VIEW,
+    Perm.TERRITORY_CHANGE,
+    Perm.PEOPLE_VIEW,
+    Perm.PEOPLE_EXPORT,
+    Perm.PARTY_VIEW,
+    Perm.PARTY_EXPORT,
+    Perm.UNITS_MANAGE,
+}
+_COMMUNITY_WORK = _AREA_WORK | {
+    Perm.TERRITORY_CHANGE,
+    Perm.PARTY_CHANGE,
+    Perm.PARTY_IMPORT,
+    Perm.PARTY_EXPORT,
+    Perm.UNITS_MANAGE,
+}
+
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
-    Role.DISTRICT_ADMIN: frozenset(
-        {Perm.TERRITORY_VIEW, Perm.TERRITORY_CHANGE, Perm.PEOPLE_VIEW, Perm.PEOPLE_EXPORT}
-    ),
-    Role.STREET_ADMIN: frozenset(
-        {Perm.TERRITORY_VIEW, Perm.TERRITORY_CHANGE, Perm.PEOPLE_VIEW, Perm.PEOPLE_EXPORT}
-    ),
-    Role.COMMUNITY_SECRETARY: frozenset(_AREA_WORK | {Perm.TERRITORY_CHANGE}),
-    Role.COMMUNITY_STAFF: frozenset(_AREA_WORK | {Perm.TERRITORY_CHANGE}),
+    Role.DISTRICT_ADMIN: frozenset(_OVERSIGHT),
+    Role.STREET_ADMIN: frozenset(_OVERSIGHT),
+    Role.COMMUNITY_SECRETARY: frozenset(_COMMUNITY_WORK),
+    Role.COMMUNITY_STAFF: frozenset(_COMMUNITY_WORK),
     Role.GRID_WORKER: frozenset(_AREA_WORK),
-    # Party members and residents see their own household only (person scope, see scope.py).
-    Role.PARTY_MEMBER: frozenset({Perm.PEOPLE_VIEW}),
+    # Party members see their own household and the households they liaise with, their own
+    # member record, and record their own in-service hours; residents see their own household
+    # (person scope, see scope.py).
+    Role.PARTY_MEMBER: frozenset({Perm.PEOPLE_VIEW, Perm.PARTY_VIEW, Perm.SERVICE_RECORD}),
     Role.RESIDENT: frozenset({Perm.PEOPLE_VIEW}),
     Role.SYSTEM_ADMIN: frozenset({Perm.SYSTEM_CONFIGURE}),
     Role.SECURITY_ADMIN: frozenset({Perm.ACCOUNTS_MANAGE}),
     Role.AUDIT_ADMIN: frozenset({Perm.AUDIT_VIEW}),
 }
+
+# What a member holding a seat on a committee (书记, 委员 …) may do over their organisation and
+# the organisations below it; derived from the current term, never bound by hand (scope.py).
+BRANCH_COMMITTEE_PERMISSIONS = frozenset({Perm.PARTY_VIEW, Perm.PARTY_CHANGE, Perm.PARTY_EXPORT})
 
 # Roles whose scope is the user's own household rather than an area.
 PERSON_SCOPED_ROLES = frozenset({Role.PARTY_MEMBER, Role.RESIDENT})

@@ -3,7 +3,13 @@
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from jiceng.accounts.roles import PERSON_SCOPED_ROLES, ROLE_PERMISSIONS
+from jiceng.accounts.roles import (
+    BRANCH_COMMITTEE_PERMISSIONS,
+    PERSON_SCOPED_ROLES,
+    ROLE_PERMISSIONS,
+    Perm,
+    Role,
+)
 
 if TYPE_CHECKING:
     from jiceng.accounts.models import User
@@ -13,15 +19,27 @@ if TYPE_CHECKING:
 class Scope:
     area_codes: tuple[str, ...] = ()
     household_ids: tuple[int, ...] = ()
+    # Party organisations (their paths) whose subtree the user's committee seats open.
+    org_paths: tuple[str, ...] = ()
+    # The user's own resident record, for the records that are about them (their member record).
+    resident_id: int | None = None
 
     def covers(self, code: str, household_id: int | None = None) -> bool:
         if any(code.startswith(prefix) for prefix in self.area_codes):
             return True
         return household_id is not None and household_id in self.household_ids
 
+    def covers_object(self, obj: Any, code: str) -> bool:
+        if self.covers(code, getattr(obj, "scope_household_id", None)):
+            return True
+        path = getattr(obj, "scope_org_path", None) if self.org_paths else None
+        if path and any(path.startswith(p) for p in self.org_paths):
+            return True
+        return self.resident_id is not None and getattr(obj, "scope_resident_id", None) == self.resident_id
+
     @property
     def is_empty(self) -> bool:
-        return not self.area_codes and not self.household_ids
+        return not self.area_codes and not self.household_ids and not self.org_paths and not self.resident_id
 
 
 def bindings(user: "User") -> list[tuple[str, str | None]]:
@@ -45,17 +63,51 @@ def scope_for(user: Any, permission: str) -> Scope:
 def _compute_scope(user: Any, permission: str) -> Scope:
     codes: set[str] = set()
     households: set[int] = set()
+    own_record = False
     for role, code in bindings(user):
         if permission not in ROLE_PERMISSIONS.get(role, ()):
             continue
         if role in PERSON_SCOPED_ROLES:
             if user.resident_id:
+                own_record = True
                 households.add(_household_of(user))
+                if role == Role.PARTY_MEMBER and permission == Perm.PEOPLE_VIEW:
+                    households.update(_liaison_households_of(user))
         elif code:
             codes.add(code)
+    org_paths: tuple[str, ...] = ()
+    if permission in BRANCH_COMMITTEE_PERMISSIONS and user.resident_id:
+        org_paths = _committee_paths_of(user)
     # A code inside another one adds nothing: keep the widest prefixes only.
     widest = tuple(sorted(c for c in codes if not any(c != o and c.startswith(o) for o in codes)))
-    return Scope(area_codes=widest, household_ids=tuple(sorted(households)))
+    return Scope(
+        area_codes=widest,
+        household_ids=tuple(sorted(households)),
+        org_paths=org_paths,
+        resident_id=user.resident_id if own_record else None,
+    )
+
+
+def _liaison_households_of(user: Any) -> list[int]:
+    from jiceng.party.models import LiaisonLink
+
+    return list(
+        LiaisonLink.objects.filter(member__resident_id=user.resident_id, ended_on__isnull=True).values_list(
+            "household_id", flat=True
+        )
+    )
+
+
+def _committee_paths_of(user: Any) -> tuple[str, ...]:
+    """The organisations on whose current committee the user's member record sits."""
+    from jiceng.party.models import CommitteeSeat
+
+    paths = set(
+        CommitteeSeat.objects.filter(
+            member__resident_id=user.resident_id, member__active=True, term__ended_on__isnull=True
+        ).values_list("term__organisation__path", flat=True)
+    )
+    return tuple(sorted(p for p in paths if not any(p != o and p.startswith(o) for o in paths)))
 
 
 def _household_of(user: Any) -> int:
@@ -76,7 +128,7 @@ def has_perm(user: Any, permission: str, obj: Any = None) -> bool:
     code = getattr(obj, "scope_code", None)
     if code is None:
         return _holds_global(user, permission)
-    return scope.covers(code, getattr(obj, "scope_household_id", None))
+    return scope.covers_object(obj, code)
 
 
 def _holds_global(user: Any, permission: str) -> bool:

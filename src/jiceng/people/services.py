@@ -15,6 +15,7 @@ from jiceng.audit.models import Action
 from jiceng.common import pinyin
 from jiceng.common.services import apply_changes
 from jiceng.dashboard import queries as figures
+from jiceng.party import services as party
 from jiceng.people.models import (
     CURRENT_STATUSES,
     CareTag,
@@ -186,6 +187,7 @@ def end_residence(
     )
     Household.objects.filter(pk=resident.household_id, head=resident).update(head=None)
     audit.record(actor, Action.UPDATE, resident, fields=["residence_status", "moved_out_on", "moved_out_to"])
+    party.sync_member_residence(resident)
     figures.invalidate(resident.area_code)
     return resident
 
@@ -213,6 +215,7 @@ def move_resident(*, actor: Any, resident: Resident, household: Household, on: d
         resident=resident, household=household, area_code=household.area_code, moved_in_on=on
     )
     audit.record(actor, Action.UPDATE, resident, fields=["household", "moved_in_on"])
+    party.sync_member_residence(resident)
     figures.invalidate(previous_area, resident.area_code)
     return resident
 
@@ -254,6 +257,7 @@ def regrid_building(building: Building, previous_area: str) -> None:
     households.update(area_code=building.area_code)
     Resident.objects.filter(household__building=building).update(area_code=building.area_code)
     ResidenceRecord.objects.filter(household__building=building).update(area_code=building.area_code)
+    party.regrid_building(building)
 
 
 @transaction.atomic

@@ -1,0 +1,3 @@
+"""Coverage, liaison and assignment pages; included by party/urls.py."""
+
+urlpatterns: list = []

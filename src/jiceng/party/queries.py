@@ -1,0 +1,245 @@
+"""Read paths for the party chain and its coverage figures, always scoped to the user.
+
+Coverage counts households where someone currently lives: a household is covered when it has a
+current liaison member. Figures are counted live with grouped queries (two or three a page).
+"""
+
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models.functions import Substr
+from django.utils.translation import gettext as _
+
+from jiceng.accounts.roles import Perm
+from jiceng.party.models import (
+    CentralHousehold,
+    LiaisonLink,
+    Member,
+    MemberStatus,
+    Organisation,
+)
+from jiceng.people.models import CURRENT_STATUSES, Household, Resident
+from jiceng.territory.models import CHILD_LEVEL, CODE_LENGTH, Area, Level
+
+# Members' load, bucketed as the secretary reads it: none, a few, about ten, too many.
+LOAD_BUCKETS = ((0, 0), (1, 5), (6, 10), (11, 15), (16, None))
+
+
+def occupied_households(households: QuerySet[Household]) -> QuerySet[Household]:
+    living = Resident.objects.filter(household=OuterRef("pk"), residence_status__in=CURRENT_STATUSES)
+    return households.filter(Exists(living))
+
+
+def _current_link() -> Exists:
+    return Exists(LiaisonLink.objects.filter(household=OuterRef("pk"), ended_on__isnull=True))
+
+
+@dataclass
+class Coverage:
+    area: Area
+    households: int = 0
+    covered: int = 0
+    members: int = 0
+    members_without_household: int = 0
+    load: list[tuple[str, int]] = field(default_factory=list)
+    by_child: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def uncovered(self) -> int:
+        return self.households - self.covered
+
+    @property
+    def share(self) -> float:
+        return self.covered / self.households if self.households else 0.0
+
+
+def _bucket_label(low: int, high: int | None) -> str:
+    if high is None:
+        return _("%(n)d户以上") % {"n": low}
+    if low == high:
+        return _("%(n)d户") % {"n": low}
+    return _("%(low)d–%(high)d户") % {"low": low, "high": high}
+
+
+def coverage(area: Area) -> Coverage:
+    """Households covered by a liaison member, per child area, and members' loads, for an area
+    (grid, community, street or district) the caller has already checked the user may see."""
+    code = area.code
+    result = Coverage(area=area)
+    child_level = CHILD_LEVEL.get(Level(area.level))
+    child_length = CODE_LENGTH[child_level] if child_level else len(code)
+    rows = (
+        occupied_households(Household.objects.filter(area_code__startswith=code))
+        .annotate(child=Substr("area_code", 1, child_length), linked=_current_link())
+        .values("child")
+        .annotate(n=Count("id"), covered=Count("id", filter=Q(linked=True)))
+        .order_by("child")
+    )
+    names = dict(Area.objects.filter(parent=area).values_list("code", "name")) if child_level else {}
+    for row in rows:
+        result.households += row["n"]
+        result.covered += row["covered"]
+        if child_level:
+            result.by_child.append(
+                {
+                    "code": row["child"],
+                    "name": names.get(row["child"], row["child"]),
+                    "households": row["n"],
+                    "covered": row["covered"],
+                    "share": row["covered"] / row["n"] if row["n"] else 0.0,
+                }
+            )
+    members = Member.objects.filter(area_code__startswith=code, active=True)
+    result.members = members.count()
+    loads = Counter(
+        dict(
+            LiaisonLink.objects.filter(member__in=members, ended_on__isnull=True)
+            .values_list("member_id")
+            .annotate(n=Count("id"))
+            .order_by()
+        )
+    )
+    result.members_without_household = result.members - len(loads)
+    histogram = Counter(loads.values())
+    histogram[0] = result.members_without_household
+    for low, high in LOAD_BUCKETS:
+        n = sum(v for k, v in histogram.items() if k >= low and (high is None or k <= high))
+        result.load.append((_bucket_label(low, high), n))
+    return result
+
+
+def uncovered_households(user: Any, area_code: str) -> QuerySet[Household]:
+    linked = LiaisonLink.objects.filter(household=OuterRef("pk"), ended_on__isnull=True)
+    return (
+        occupied_households(Household.objects.visible_to(user).filter(area_code__startswith=area_code))
+        .exclude(Exists(linked))
+        .select_related("building__estate")
+        .order_by("area_code", "building_id", "unit", "room")
+    )
+
+
+def members_without_household(user: Any, area_code: str) -> QuerySet[Member]:
+    linked = LiaisonLink.objects.filter(member=OuterRef("pk"), ended_on__isnull=True)
+    return (
+        Member.objects.visible_to(user)
+        .filter(area_code__startswith=area_code, active=True)
+        .exclude(Exists(linked))
+        .select_related("organisation")
+        .order_by("organisation__path", "name")
+    )
+
+
+# ---- the chain -----------------------------------------------------------------------------
+
+
+def organisations_for(user: Any) -> QuerySet[Organisation]:
+    return Organisation.objects.visible_to(user, Perm.PARTY_VIEW)
+
+
+def members_for(user: Any) -> QuerySet[Member]:
+    return Member.objects.visible_to(user, Perm.PARTY_VIEW)
+
+
+def chain_roots(user: Any) -> list[Organisation]:
+    """The top organisations the user sees: a community's committee, a grid's branch …"""
+    visible = organisations_for(user).filter(active=True)
+    return list(visible.exclude(parent__in=visible.values("pk")).order_by("area_code", "sort_order", "path"))
+
+
+@dataclass
+class OrgFigures:
+    members: int = 0
+    full_members: int = 0
+    central_households: int = 0
+    liaison_households: int = 0
+
+
+def subtree_figures(organisations: list[Organisation]) -> dict[int, OrgFigures]:
+    """Members, full members, central households and liaison households of each organisation's
+    whole subtree, in three grouped queries over the organisations' common ancestors."""
+    figures = {org.pk: OrgFigures() for org in organisations}
+    if not organisations:
+        return figures
+    roots = Q(pk__in=[])
+    for org in organisations:
+        roots |= Q(path__startswith=org.path)
+    paths = dict(Organisation.objects.filter(roots).values_list("id", "path"))
+
+    def add(org_id: int, name: str, n: int) -> None:
+        path = paths.get(org_id, "")
+        for org in organisations:
+            if path.startswith(org.path):
+                setattr(figures[org.pk], name, getattr(figures[org.pk], name) + n)
+
+    member_rows = (
+        Member.objects.filter(organisation_id__in=paths, active=True)
+        .values("organisation_id")
+        .annotate(n=Count("id"), full=Count("id", filter=Q(status=MemberStatus.FULL)))
+        .order_by()
+    )
+    for row in member_rows:
+        add(row["organisation_id"], "members", row["n"])
+        add(row["organisation_id"], "full_members", row["full"])
+    for org_id, n in (
+        CentralHousehold.objects.filter(organisation_id__in=paths)
+        .values_list("organisation_id")
+        .annotate(n=Count("id"))
+        .order_by()
+    ):
+        add(org_id, "central_households", n)
+    for org_id, n in (
+        LiaisonLink.objects.filter(member__organisation_id__in=paths, ended_on__isnull=True)
+        .values_list("member__organisation_id")
+        .annotate(n=Count("id"))
+        .order_by()
+    ):
+        add(org_id, "liaison_households", n)
+    return figures
+
+
+def child_organisations(user: Any, organisation: Organisation) -> list[Organisation]:
+    return list(
+        organisations_for(user).filter(parent=organisation, active=True).order_by("sort_order", "name", "id")
+    )
+
+
+def central_households_of(user: Any, organisation: Organisation) -> QuerySet[CentralHousehold]:
+    return (
+        CentralHousehold.objects.visible_to(user)
+        .filter(organisation=organisation)
+        .select_related("keeper", "household__building__estate")
+        .annotate(linked=Count("linked_members", filter=Q(linked_members__active=True)))
+        .order_by("area_code", "id")
+    )
+
+
+def members_of(
+    user: Any, organisation: Organisation, central: CentralHousehold | None = None
+) -> QuerySet[Member]:
+    """An organisation's own members (not its sub-organisations'), with their liaison loads;
+    with `central`, those linked to that central household."""
+    qs = members_for(user).filter(organisation=organisation, active=True)
+    qs = qs.filter(central_household=central) if central is not None else qs
+    return qs.annotate(load=Count("liaison_links", filter=Q(liaison_links__ended_on__isnull=True))).order_by(
+        "name", "id"
+    )
+
+
+def liaison_households_of(user: Any, member: Member) -> QuerySet[LiaisonLink]:
+    return (
+        LiaisonLink.objects.visible_to(user)
+        .filter(member=member, ended_on__isnull=True)
+        .select_related("household__building__estate", "household__head")
+        .order_by("household__area_code", "household__building_id", "household__unit", "household__room")
+    )
+
+
+def liaison_of(household: Household) -> LiaisonLink | None:
+    """The household's current liaison member: residents may know who looks after them."""
+    return (
+        LiaisonLink.objects.filter(household=household, ended_on__isnull=True)
+        .select_related("member__central_household__household__building__estate")
+        .first()
+    )
