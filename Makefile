@@ -54,6 +54,7 @@ system-deps:
 	[ -n "$(PG_BIN)" ] || missing="$$missing postgresql"; \
 	command -v chromium >/dev/null || missing="$$missing chromium"; \
 	fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || missing="$$missing fonts-noto-cjk"; \
+	/sbin/ldconfig -p 2>/dev/null | grep -q libpangoft2-1.0 || missing="$$missing libpango-1.0-0 libpangoft2-1.0-0"; \
 	if [ -n "$$missing" ]; then \
 	  echo "installing:$$missing"; \
 	  if [ "$$(id -u)" != 0 ]; then echo "run as root or install:$$missing" >&2; exit 1; fi; \
@@ -68,6 +69,7 @@ messages: install
 	$(BIN)/python -m jiceng.common.envfile > .env
 
 run: install assets messages .env
+	@/sbin/ldconfig -p 2>/dev/null | grep -q libpangoft2-1.0 || $(MAKE) system-deps
 	$(BIN)/jiceng migrate --no-input -v 0
 	$(BIN)/jiceng demo --scale community --if-empty
 	$(BIN)/jiceng run
