@@ -425,6 +425,7 @@ def link_household(
 ) -> LiaisonLink:
     require(actor, Perm.PARTY_CHANGE, member)
     require(actor, Perm.PEOPLE_VIEW, household)
+    member = Member.objects.get(pk=member.pk)  # the caller's copy may predate a change
     if not member.active:
         raise ValidationError({"member": _("%(name)s已离册") % {"name": member.name}})
     started_on = started_on or timezone.localdate()
