@@ -116,3 +116,15 @@ def test_grid_figures_follow_every_change_too(world: World):
     )
     assert overview(world.users["grid01"]).residents == 3
     assert overview(world.users["grid02"]).residents == 0
+
+
+def test_the_home_page_shows_live_liaison_coverage(world):
+    from tests.party.factories import party_world
+
+    p = party_world(world)
+    client = world.client("secretary")
+    assert 'data-testid="stat-coverage">50.0%' in client.get("/").content.decode().replace("\n", "")
+    from jiceng.party import services as party
+
+    party.link_household(actor=world.users["secretary"], member=p.member2, household=p.household3)
+    assert 'data-testid="stat-coverage">75.0%' in client.get("/").content.decode().replace("\n", "")

@@ -14,11 +14,13 @@ from typing import Any
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from jiceng.accounts.roles import Perm
 from jiceng.accounts.scope import scope_for
+from jiceng.party.models import LiaisonLink
+from jiceng.party.queries import occupied_households
 from jiceng.people.models import CURRENT_STATUSES, CareTag, Household, Resident
 from jiceng.territory.models import CHILD_LEVEL, CODE_LENGTH, Area, Level
 from jiceng.territory.queries import MEMBER_STATUSES, counts_by_child
@@ -36,6 +38,9 @@ class Overview:
     residents: int = 0
     households: int = 0
     members: int = 0
+    # Households where someone lives, and those of them with a current liaison party member.
+    occupied: int = 0
+    covered: int = 0
     by_tag: list[tuple[str, int]] = field(default_factory=list)
     by_child: list[dict[str, Any]] = field(default_factory=list)
     child_label: str = ""
@@ -45,6 +50,10 @@ class Overview:
     @property
     def member_share(self) -> float:
         return self.members / self.residents if self.residents else 0.0
+
+    @property
+    def coverage_share(self) -> float:
+        return self.covered / self.occupied if self.occupied else 0.0
 
 
 def overview(user: Any) -> Overview:
@@ -105,6 +114,11 @@ def _count(residents: QuerySet[Resident], households: QuerySet[Household], root:
         households=households.count(),
         computed_at=timezone.now(),
     )
+    linked = LiaisonLink.objects.filter(household=OuterRef("pk"), ended_on__isnull=True)
+    coverage = occupied_households(households).aggregate(
+        n=Count("id"), covered=Count("id", filter=Q(Exists(linked)))
+    )
+    result.occupied, result.covered = coverage["n"], coverage["covered"]
     tag_counts = dict(
         residents.filter(care_tags__isnull=False).values_list("care_tags").annotate(n=Count("id")).order_by()
     )

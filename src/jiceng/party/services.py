@@ -19,6 +19,7 @@ from jiceng.common import crypto
 from jiceng.common.identity import normalize_phone
 from jiceng.common.masking import mask_phone
 from jiceng.common.services import apply_changes
+from jiceng.dashboard import queries as figures
 from jiceng.party import assignment, rules
 from jiceng.party.models import (
     AssignmentProposal,
@@ -326,7 +327,9 @@ def end_membership(*, actor: Any, member: Member, on: datetime.date, reason: str
         raise ValidationError({"__all__": _("该党员已离册")})
     row.active, row.left_on, row.left_reason, row.central_household = False, on, reason.strip(), None
     row.save(update_fields=["active", "left_on", "left_reason", "central_household", "updated_at"])
-    ended = LiaisonLink.objects.filter(member=row, ended_on__isnull=True).update(ended_on=on)
+    current = LiaisonLink.objects.filter(member=row, ended_on__isnull=True)
+    figures.invalidate(*set(current.values_list("area_code", flat=True)))
+    ended = current.update(ended_on=on)
     audit.record(actor, Action.UPDATE, row, fields=["active", "left_on", "left_reason"], reason=reason)
     if ended:
         audit.record(
@@ -449,6 +452,7 @@ def link_household(
         source=source,
     )
     audit.record(actor, Action.CREATE, link, fields=["member", "household", "started_on"])
+    figures.invalidate(link.area_code)
     return link
 
 
@@ -460,6 +464,7 @@ def end_link(*, actor: Any, link: LiaisonLink, on: datetime.date | None = None) 
     link.ended_on = on or timezone.localdate()
     link.save(update_fields=["ended_on"])
     audit.record(actor, Action.UPDATE, link, fields=["ended_on"])
+    figures.invalidate(link.area_code)
     return link
 
 
@@ -577,6 +582,7 @@ def confirm_proposal(
             LiaisonLink.objects.bulk_create(new, batch_size=1000)
     except IntegrityError:
         raise ValidationError({"__all__": _("有住户刚刚被其他人分配了联系党员，请重新生成方案")}) from None
+    figures.invalidate(*{link.area_code for link in new})
     row.status, row.decided_by, row.decided_at = ProposalStatus.CONFIRMED, actor, timezone.now()
     row.save(update_fields=["status", "decided_by", "decided_at"])
     audit.record(
