@@ -12,6 +12,7 @@ from jiceng.people.api import router as people_router
 from jiceng.rosters.api import router as rosters_router
 from jiceng.territory.api import router as territory_router
 from jiceng.units.api import router as units_router
+from jiceng.workdays.api import router as workdays_router
 
 api = NinjaAPI(
     title="Jiceng 基层治理平台 API",
@@ -26,6 +27,7 @@ api.add_router("/party/", party_router)
 api.add_router("/units/", units_router)
 api.add_router("/notifications/", notifications_router)
 api.add_router("/rosters/", rosters_router)
+api.add_router("/workdays/", workdays_router)
 
 
 @api.exception_handler(ValidationError)

@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "jiceng.party",
     "jiceng.notifications",
     "jiceng.units",
+    "jiceng.workdays",
     "jiceng.rosters",
     "jiceng.dashboard",
     "jiceng.demo",

@@ -31,6 +31,7 @@ def nav_items(request: HttpRequest) -> list[NavItem]:
         (Perm.ACCOUNTS_MANAGE, _("账号管理"), "accounts:users", "user-shield"),
         (Perm.AUDIT_VIEW, _("审计日志"), "audit:log", "list-check"),
         (Perm.SYSTEM_CONFIGURE, _("系统设置"), "people:care_tags", "settings"),
+        (Perm.SYSTEM_CONFIGURE, _("工作日历"), "workdays:index", "calendar"),
     ]
     return [NavItem(label, _path(name), icon) for perm, label, name, icon in items if can(request, perm)]
 
