@@ -297,3 +297,16 @@ def test_a_new_resident_is_not_a_member(world: World):
     )
     assert not Member.objects.filter(resident=newcomer).exists()
     assert queries.coverage(world.grid1).households == 2
+
+
+def test_coverage_figures_stay_live_at_every_level(world: World):
+    p = party_world(world)
+    assert queries.coverage(world.street).covered == 2  # counted and kept in the cache
+    party.link_household(actor=world.users["secretary"], member=p.member2, household=p.household3)
+    assert queries.coverage(world.street).covered == 3
+    assert queries.coverage(world.district).covered == 3
+    people.end_residence(
+        actor=world.users["secretary"], resident=world.resident2, on=datetime.date(2026, 11, 1), destination="济南"
+    )
+    street = queries.coverage(world.street)
+    assert (street.households, street.covered) == (3, 2)  # 李四's household is empty now

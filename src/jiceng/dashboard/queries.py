@@ -20,7 +20,7 @@ from django.utils import timezone
 from jiceng.accounts.roles import Perm
 from jiceng.accounts.scope import scope_for
 from jiceng.party.models import LiaisonLink
-from jiceng.party.queries import occupied_households
+from jiceng.party.queries import invalidate_coverage, occupied_households
 from jiceng.people.models import CURRENT_STATUSES, CareTag, Household, Resident
 from jiceng.territory.models import CHILD_LEVEL, CODE_LENGTH, Area, Level
 from jiceng.territory.queries import MEMBER_STATUSES, counts_by_child
@@ -89,6 +89,7 @@ def invalidate(*area_codes: str) -> None:
     """A household or resident changed in these grids: they and their communities are counted
     afresh. Dropped now and again after the commit, so a count taken mid-transaction is not kept."""
     keys = {_cache_key(code[:n]) for code in area_codes for n in LIVE_CODE_LENGTHS if len(code) >= n}
+    invalidate_coverage(*area_codes)
     if keys:
         cache.delete_many(keys)
         transaction.on_commit(lambda: cache.delete_many(keys))

@@ -8,6 +8,9 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import Substr
 from django.utils.translation import gettext as _
@@ -63,9 +66,42 @@ def _bucket_label(low: int, high: int | None) -> str:
     return _("%(low)d–%(high)d户") % {"low": low, "high": high}
 
 
+COVERAGE_LIVE_SECONDS = 600
+
+
+def _coverage_key(code: str) -> str:
+    return f"party:coverage:{code}"
+
+
 def coverage(area: Area) -> Coverage:
     """Households covered by a liaison member, per child area, and members' loads, for an area
-    (grid, community, street or district) the caller has already checked the user may see."""
+    (grid, community, street or district) the caller has already checked the user may see.
+
+    Kept in the cache and dropped by every change of a liaison link, member or household in the
+    area (`invalidate_coverage`), so the figures are live; a street's or district's figures also
+    expire after the dashboard's refresh period, as residents moving in and out change them."""
+    result: Coverage | None = cache.get(_coverage_key(area.code))
+    if result is None:
+        result = count_coverage(area)
+        seconds = (
+            COVERAGE_LIVE_SECONDS
+            if len(area.code) >= CODE_LENGTH[Level.COMMUNITY]
+            else settings.DASHBOARD_CACHE_SECONDS
+        )
+        cache.set(_coverage_key(area.code), result, seconds)
+    return result
+
+
+def invalidate_coverage(*area_codes: str) -> None:
+    """Drop the coverage figures of these areas and of every area above them, now and after the
+    commit (so that figures counted mid-transaction are not kept)."""
+    keys = {_coverage_key(code[:n]) for code in area_codes for n in CODE_LENGTH.values() if len(code) >= n}
+    if keys:
+        cache.delete_many(keys)
+        transaction.on_commit(lambda: cache.delete_many(keys))
+
+
+def count_coverage(area: Area) -> Coverage:
     code = area.code
     result = Coverage(area=area)
     child_level = CHILD_LEVEL.get(Level(area.level))

@@ -285,6 +285,7 @@ def register_member(
     )
     if resident is not None:
         Resident.objects.filter(pk=resident.pk).update(political_status=_political_status(status))
+    figures.invalidate(member.area_code, *([resident.area_code] if resident else []))
     audit.record(
         actor, Action.CREATE, member, fields=["name", "joined_on", "status", "organisation", "phone"]
     )
@@ -313,6 +314,9 @@ def update_member(*, actor: Any, member: Member, phone: str | None = None, **fie
         audit.record(
             actor, Action.UPDATE, row, fields=[c for c in changed if c not in ("phone_hash", "phone_mask")]
         )
+        figures.invalidate(
+            member.area_code, row.area_code, *([row.home_area_code] if row.home_area_code else [])
+        )
     return row
 
 
@@ -331,6 +335,7 @@ def end_membership(*, actor: Any, member: Member, on: datetime.date, reason: str
     figures.invalidate(*set(current.values_list("area_code", flat=True)))
     ended = current.update(ended_on=on)
     audit.record(actor, Action.UPDATE, row, fields=["active", "left_on", "left_reason"], reason=reason)
+    figures.invalidate(row.area_code)
     if ended:
         audit.record(
             actor,
