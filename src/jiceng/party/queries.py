@@ -279,3 +279,12 @@ def liaison_of(household: Household) -> LiaisonLink | None:
         .select_related("member__central_household__household__building__estate")
         .first()
     )
+
+
+def central_households_for(user: Any) -> QuerySet[CentralHousehold]:
+    """Central households the user sees: those in their area, and those of the organisations they
+    see (a branch secretary's scope is their branch's subtree, not a place: accounts/scope.py)."""
+    return CentralHousehold.objects.filter(
+        Q(pk__in=CentralHousehold.objects.visible_to(user).values("pk"))
+        | Q(organisation__in=organisations_for(user).values("pk"))
+    ).select_related("keeper", "organisation", "household__building__estate")
