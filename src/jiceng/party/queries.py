@@ -288,3 +288,107 @@ def central_households_for(user: Any) -> QuerySet[CentralHousehold]:
         Q(pk__in=CentralHousehold.objects.visible_to(user).values("pk"))
         | Q(organisation__in=organisations_for(user).values("pk"))
     ).select_related("keeper", "organisation", "household__building__estate")
+
+
+# ---- the chain picture, the grid page and assignment review (liaison_views.py) --------------
+
+
+def organisation_tree(user: Any) -> list[dict[str, Any]]:
+    """The active organisations the user sees as nested nodes (name, area code, members of the
+    whole subtree) for the ECharts tree: two queries, summed up the tree in Python."""
+    visible = organisations_for(user).filter(active=True)
+    rows = list(visible.values("id", "name", "parent_id", "area_code", "depth").order_by("path"))
+    own = dict(
+        Member.objects.filter(organisation__in=visible.values("pk"), active=True)
+        .values_list("organisation_id")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    nodes = {
+        r["id"]: {"id": r["id"], "name": r["name"], "code": r["area_code"], "value": own.get(r["id"], 0)}
+        for r in rows
+    }
+    roots: list[dict[str, Any]] = []
+    for r in rows:  # in path order: a parent comes before its children
+        parent = nodes.get(r["parent_id"]) if r["parent_id"] else None
+        if parent is None:
+            roots.append(nodes[r["id"]])
+        else:
+            parent.setdefault("children", []).append(nodes[r["id"]])
+    for r in sorted(rows, key=lambda row: -row["depth"]):  # deepest first: children add to parents
+        parent = nodes.get(r["parent_id"]) if r["parent_id"] else None
+        if parent is not None:
+            parent["value"] += nodes[r["id"]]["value"]
+    return roots
+
+
+def grid_branch(user: Any, grid: Area) -> Organisation | None:
+    """The grid's party branch (网格党支部), if the user sees it."""
+    from jiceng.party.models import OrgType
+
+    return organisations_for(user).filter(org_type=OrgType.GRID, area=grid, active=True).first()
+
+
+def central_households_in(user: Any, organisation: Organisation) -> QuerySet[CentralHousehold]:
+    """An organisation's central households with their linked member counts, seen by place or
+    through the organisation."""
+    return (
+        central_households_for(user)
+        .filter(organisation=organisation)
+        .annotate(linked=Count("linked_members", filter=Q(linked_members__active=True)))
+        .order_by("area_code", "id")
+    )
+
+
+def grid_members(user: Any, grid: Area, branch: Organisation | None) -> QuerySet[Member]:
+    """Members serving a grid, with their liaison loads: those of its branch (and the groups
+    below it) and those living in the grid, as the assignment draws on both."""
+    where = Q(home_area_code=grid.code) | Q(area_code=grid.code)
+    if branch is not None:
+        where |= Q(organisation__path__startswith=branch.path)
+    return (
+        members_for(user)
+        .filter(where, active=True)
+        .select_related("organisation", "household__building__estate")
+        .annotate(load=Count("liaison_links", filter=Q(liaison_links__ended_on__isnull=True)))
+        .order_by("load", "name", "id")
+    )
+
+
+def current_loads(member_ids: list[int]) -> dict[int, int]:
+    """Current liaison households of each member, in one grouped query."""
+    return dict(
+        LiaisonLink.objects.filter(member_id__in=member_ids, ended_on__isnull=True)
+        .values_list("member_id")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+
+
+def linkable_members(user: Any, household: Household) -> QuerySet[Member]:
+    """Active members of the household's community who may be its liaison, those living in the
+    same building first, then the same grid, each with their current load."""
+    from django.db.models import Case, IntegerField, Value, When
+
+    nearness = Case(
+        When(household__building_id=household.building_id, then=Value(0)),
+        When(home_area_code=household.area_code, then=Value(1)),
+        default=Value(2),
+        output_field=IntegerField(),
+    )
+    return (
+        members_for(user)
+        .filter(area_code__startswith=household.area_code[: CODE_LENGTH[Level.COMMUNITY]], active=True)
+        .annotate(near=nearness, load=Count("liaison_links", filter=Q(liaison_links__ended_on__isnull=True)))
+        .order_by("near", "load", "name", "id")
+    )
+
+
+def central_members(user: Any, central: CentralHousehold) -> QuerySet[Member]:
+    """The active members linked to a central household, with their liaison loads."""
+    return (
+        members_for(user)
+        .filter(central_household=central, active=True)
+        .annotate(load=Count("liaison_links", filter=Q(liaison_links__ended_on__isnull=True)))
+        .order_by("name", "id")
+    )

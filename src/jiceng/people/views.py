@@ -13,6 +13,7 @@ from jiceng.accounts.scope import has_perm, require
 from jiceng.common.forms import add_errors
 from jiceng.common.pagination import keyset_rows
 from jiceng.common.scoping import get_visible_or_404
+from jiceng.party import queries as party_queries
 from jiceng.people import queries, services
 from jiceng.people.forms import (
     CareTagForm,
@@ -87,6 +88,7 @@ def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "members": members,
             "history": history,
             "can_change": has_perm(request.user, Perm.PEOPLE_CHANGE, household),
+            "liaison": party_queries.liaison_of(household),
         },
     )
 
