@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q, QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import content_disposition_header
@@ -592,7 +592,9 @@ def central_new(request: HttpRequest, pk: int) -> HttpResponse:
 def central_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """A central household: its keeper and linked members; attach members of the branch, or detach."""
     user = request.user
-    central = get_visible_or_404(queries.central_households_for(user), user, pk=pk)
+    central = queries.central_households_for(user).filter(pk=pk).first()
+    if central is None:
+        raise Http404
     org = central.organisation
     can_change = has_perm(user, Perm.PARTY_CHANGE, org)
     linked = (
