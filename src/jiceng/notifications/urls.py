@@ -1,2 +1,10 @@
+from django.urls import path
+
+from jiceng.notifications import views
+
 app_name = "notifications"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.notification_list, name="list"),
+    path("read-all/", views.read_all, name="read_all"),
+    path("<int:pk>/", views.open_notification, name="open"),
+]
