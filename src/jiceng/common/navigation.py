@@ -26,6 +26,8 @@ def nav_items(request: HttpRequest) -> list[NavItem]:
     items = [
         (Perm.TERRITORY_VIEW, _("辖区"), "territory:index", "map-2"),
         (Perm.PEOPLE_VIEW, _("居民"), "people:search", "users"),
+        (Perm.PARTY_VIEW, _("党建"), "party:chain", "flag"),
+        (Perm.PARTY_VIEW, _("党员"), "party:members", "id-badge-2"),
         (Perm.PEOPLE_IMPORT, _("花名册导入"), "rosters:index", "file-spreadsheet"),
         (Perm.PEOPLE_EXPORT, _("导出"), "rosters:export", "file-export"),
         (Perm.ACCOUNTS_MANAGE, _("账号管理"), "accounts:users", "user-shield"),
