@@ -3,6 +3,7 @@ households — and who sees which members."""
 
 import datetime
 
+import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -322,3 +323,23 @@ def test_the_central_household_page_of_grid_2(world: World):
         == 403
     )
     assert world.client("member").get(reverse("party:central", args=[p.central2.pk])).status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("persona", "hidden"), [("grid01", "王五"), ("grid01", "李四"), ("member", "王五"), ("member", "李四")]
+)
+@pytest.mark.parametrize("name", ["party:members", "party:organisations", "party:member_new"])
+def test_lists_of_the_chain_never_show_people_outside_the_scope(
+    world: World, persona: str, hidden: str, name: str
+):
+    p = party_world(world)
+    client = world.client(persona)
+    # Positive control: 张三 is in both personas' scope (grid 1; their own record and branch).
+    if name == "party:members":
+        assert "张三" in client.get(reverse(name)).content.decode()
+    for params in [{}, {"q": "王"}, {"q": "ls"}, {"q": "李四"}, {"organisation": str(p.branch2.pk)}]:
+        for headers in ({}, {"HTTP_HX_REQUEST": "true"}):
+            response = client.get(reverse(name), params, **headers)
+            assert response.status_code in (200, 403, 404)  # 404: grid 2's branch named
+            content = response.content.decode().replace(f'value="{params.get("q", "")}"', "")
+            assert hidden not in content.replace(f"没有找到“{params.get('q', '')}”", ""), (name, params)

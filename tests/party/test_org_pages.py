@@ -268,3 +268,34 @@ def test_readers_cannot_open_the_forms(world: World):
     for name in ("party:organisation_edit", "party:elect"):
         assert client.get(reverse(name, args=[p.branch1.pk])).status_code == 403
     assert client.get(reverse("party:organisation_new")).status_code == 403
+
+
+def test_the_organisation_page_runs_the_same_number_of_queries_for_more_members(world: World):
+    p = party_world(world)
+    client = world.client("secretary")
+    url = reverse("party:organisation", args=[p.committee.pk])
+    client.get(url)
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(url).status_code == 200
+    _members(world, p.committee, 5)
+    for i in range(3):
+        party.create_organisation(
+            actor=world.users["secretary"],
+            name=f"趣缘党小组{i}",
+            kind=OrgKind.GROUP,
+            org_type=OrgType.INTEREST,
+            area=world.grid1,
+            parent=p.branch1,
+        )
+        party.create_organisation(
+            actor=world.users["secretary"],
+            name=f"功能型党支部{i}",
+            kind=OrgKind.BRANCH,
+            org_type=OrgType.FUNCTIONAL,
+            area=world.community,
+            parent=p.committee,
+        )
+    with CaptureQueriesContext(connection) as many:
+        content = client.get(url).content.decode()
+    assert "党员4" in content and "功能型党支部2" in content
+    assert len(many) == len(few), f"{len(few)} queries with few rows, {len(many)} with more"
