@@ -21,6 +21,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from python_calamine import CalamineError, CalamineWorkbook
 
+from jiceng.accounts.roles import Perm
 from jiceng.audit.services import Entry
 
 Progress = Callable[[int], None]
@@ -187,11 +188,18 @@ def convert(column: Column, raw: Any, choice_map: dict[str, str] | None = None) 
 
 class Roster:
     """One kind of roster. Subclasses declare `kind`, `sheet_title`, `columns` and implement
-    `check` (cross-row and database checks) and `write` (bulk inserts, returns audit entries)."""
+    `check` (cross-row and database checks) and `write` (bulk inserts, returns audit entries).
+
+    The permissions are the kind's own: the party chain's rosters are imported and exported with
+    the party permissions, the registry's with the people permissions."""
 
     kind: str
     sheet_title: str | Promise
     columns: tuple[Column, ...]
+    import_permission: str = Perm.PEOPLE_IMPORT
+    export_permission: str = Perm.PEOPLE_EXPORT
+    # Rosters of people are exported only for a stated purpose (个人信息保护法): the message asking for it.
+    export_purpose: str | Promise = ""
 
     @property
     def sheet_name(self) -> str:

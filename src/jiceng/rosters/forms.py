@@ -1,7 +1,15 @@
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from jiceng.rosters.base import Roster
 from jiceng.rosters.models import RosterKind
+
+
+def _choices(rosters: list[Roster]) -> list[tuple[str, Any]]:
+    """The kinds the user may use, labelled as everywhere else."""
+    return [(r.kind, RosterKind(r.kind).label) for r in rosters]
 
 
 class UploadForm(forms.Form):
@@ -14,6 +22,10 @@ class UploadForm(forms.Form):
     )
     check_only = forms.BooleanField(label=_("只校验，确认后再导入"), required=False)
 
+    def __init__(self, *args: Any, rosters: list[Roster], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = _choices(rosters)  # type: ignore[attr-defined]
+
 
 class ExportForm(forms.Form):
     kind = forms.ChoiceField(label=_("花名册"), choices=RosterKind.choices)
@@ -25,6 +37,13 @@ class ExportForm(forms.Form):
         help_text=_("姓名、拼音、身份证或电话后四位、地址"),
     )
     purpose = forms.CharField(
-        label=_("用途"), max_length=300, required=False, help_text=_("导出居民信息须说明用途，将记入审计日志")
+        label=_("用途"),
+        max_length=300,
+        required=False,
+        help_text=_("导出居民、党员信息须说明用途，将记入审计日志"),
     )
     reveal = forms.BooleanField(label=_("导出完整的身份证号码和电话（须有查看权限）"), required=False)
+
+    def __init__(self, *args: Any, rosters: list[Roster], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = _choices(rosters)  # type: ignore[attr-defined]

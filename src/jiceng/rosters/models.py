@@ -11,6 +11,9 @@ class RosterKind(models.TextChoices):
     BUILDINGS = "buildings", _("楼栋花名册")
     HOUSEHOLDS = "households", _("住户花名册")
     RESIDENTS = "residents", _("居民花名册")
+    ORGANISATIONS = "organisations", _("党组织花名册")
+    MEMBERS = "members", _("党员花名册")
+    LIAISON = "liaison", _("联系户花名册")
 
 
 class JobStatus(models.TextChoices):

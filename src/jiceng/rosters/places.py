@@ -15,8 +15,9 @@ from jiceng.territory.models import Building
 class BuildingLookup:
     """One query for every building named in the file; each row then costs a dict lookup."""
 
-    def __init__(self, user: Any, estate_names: set[str]) -> None:
-        self.scope = scope_for(user, Perm.PEOPLE_IMPORT)
+    def __init__(self, user: Any, estate_names: set[str], permission: str = Perm.PEOPLE_IMPORT) -> None:
+        # The scope of the roster's import permission: the buildings the user may import into.
+        self.scope = scope_for(user, permission)
         self._by_name: dict[tuple[str, str], list[Building]] = defaultdict(list)
         qs = Building.objects.visible_to(user).filter(estate__name__in=estate_names).select_related("estate")
         for building in qs:

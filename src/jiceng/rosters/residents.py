@@ -53,6 +53,7 @@ def _example_id() -> str:
 class ResidentRoster(Roster):
     kind = "residents"
     sheet_title = _l("居民")
+    export_purpose = _l("导出居民个人信息须说明用途")
     columns = (
         *address_columns(room_example="101"),
         Column(

@@ -17,7 +17,6 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from jiceng.accounts.roles import Perm
 from jiceng.accounts.scope import require, scope_for
 from jiceng.audit import services as audit
 from jiceng.audit.models import Action
@@ -31,7 +30,14 @@ from jiceng.rosters.registry import get_roster
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 # Errors kept on a job: enough to fix a file; the error report carries them all the same way.
 MAX_STORED_ERRORS = 20000
-COUNT_LABELS = {"buildings": "楼栋", "households": "住户", "residents": "居民"}
+COUNT_LABELS = {
+    "buildings": "楼栋",
+    "households": "住户",
+    "residents": "居民",
+    "organisations": "党组织",
+    "members": "党员",
+    "links": "联系户",
+}
 
 
 @dataclass
@@ -65,8 +71,8 @@ def import_rows(
     """Import a roster workbook. Every row is validated before anything is written; nothing is
     written if any row fails, unless `valid_only`, which writes the valid rows and skips the
     others. All writes and their audit records go in one transaction."""
-    require(user, Perm.PEOPLE_IMPORT)
     roster = get_roster(kind)
+    require(user, roster.import_permission)
     data = source if isinstance(source, bytes) else Path(source).read_bytes()
     sheet = roster.read(data)
     result = ImportResult(kind=kind, sheet=sheet.name, total_rows=len(sheet.rows))
@@ -100,7 +106,7 @@ def import_rows(
     except IntegrityError:
         # Another import or a page registered the same person or dwelling after validation.
         raise ValidationError(_("导入期间数据已被他人修改，未写入任何数据，请重新上传")) from None
-    figures.invalidate(*scope_for(user, Perm.PEOPLE_IMPORT).area_codes)
+    figures.invalidate(*scope_for(user, roster.import_permission).area_codes)
     result.created = created
     result.written = True
     return result
@@ -111,8 +117,8 @@ def start_import(
 ) -> ImportJob:
     """Keep the upload as a job and validate it: inline for small files, in the worker (with a
     progress bar) for more than settings.IMPORT_INLINE_MAX_ROWS rows."""
-    require(actor, Perm.PEOPLE_IMPORT)
     roster = get_roster(kind)
+    require(actor, roster.import_permission)
     if not file_name.lower().endswith(".xlsx"):
         raise ValidationError({"file": _("请上传 .xlsx 格式的 Excel 文件（可先下载模板）")})
     if len(data) > MAX_UPLOAD_BYTES:
@@ -132,7 +138,7 @@ def start_import(
 
 def import_valid_rows(*, actor: Any, job: ImportJob) -> ImportJob:
     """The user's explicit choice “只导入正确的行”: validate again and write the valid rows."""
-    require(actor, Perm.PEOPLE_IMPORT)
+    require(actor, get_roster(job.kind).import_permission)
     if job.status != JobStatus.FAILED or job.valid_rows == 0:
         raise ValidationError(_("这个文件没有可以导入的正确行"))
     return _restart(job, valid_only=True)
@@ -140,7 +146,7 @@ def import_valid_rows(*, actor: Any, job: ImportJob) -> ImportJob:
 
 def confirm_import(*, actor: Any, job: ImportJob) -> ImportJob:
     """Write a file that was only checked (status ready); it is validated again first."""
-    require(actor, Perm.PEOPLE_IMPORT)
+    require(actor, get_roster(job.kind).import_permission)
     if job.status != JobStatus.READY:
         raise ValidationError(_("这个文件不在待导入状态"))
     return _restart(job, valid_only=False)
@@ -234,8 +240,9 @@ def recent_jobs(user: Any, limit: int = 20) -> list[ImportJob]:
 
 
 def template_workbook(*, actor: Any, kind: str) -> bytes:
-    require(actor, Perm.PEOPLE_IMPORT)
-    return workbooks.template(get_roster(kind))
+    roster = get_roster(kind)
+    require(actor, roster.import_permission)
+    return workbooks.template(roster)
 
 
 def error_report(job: ImportJob) -> bytes:

@@ -11,13 +11,11 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from jiceng.accounts.roles import Perm
-from jiceng.accounts.scope import has_perm, require
 from jiceng.common.forms import add_errors
-from jiceng.rosters import exports, services
+from jiceng.rosters import exports, registry, services
+from jiceng.rosters.base import Roster
 from jiceng.rosters.forms import ExportForm, UploadForm
 from jiceng.rosters.models import RosterKind
-from jiceng.rosters.registry import get_roster
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # Errors listed on the page; the error report workbook has them all.
@@ -28,13 +26,23 @@ def _xlsx(data: bytes, file_name: str) -> FileResponse:
     return FileResponse(io.BytesIO(data), as_attachment=True, filename=file_name, content_type=XLSX)
 
 
+def _initial_kind(request: HttpRequest, rosters: list[Roster]) -> str:
+    kinds = [r.kind for r in rosters]
+    asked = request.GET.get("kind", RosterKind.RESIDENTS)
+    return asked if asked in kinds else kinds[0]
+
+
 @login_required
 def index(request: HttpRequest) -> HttpResponse:
-    require(request.user, Perm.PEOPLE_IMPORT)
+    """The rosters the user may import (the party chain's only with party.import) and their jobs."""
+    rosters = registry.importable(request.user)
+    if not rosters:
+        raise PermissionDenied(_("您没有权限执行此操作"))
     form = UploadForm(
         request.POST or None,
         request.FILES or None,
-        initial={"kind": request.GET.get("kind", RosterKind.RESIDENTS)},
+        initial={"kind": _initial_kind(request, rosters)},
+        rosters=rosters,
     )
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
@@ -52,9 +60,9 @@ def index(request: HttpRequest) -> HttpResponse:
             return redirect("rosters:job", pk=job.pk)
     context = {
         "form": form,
-        "rosters": [(kind, label, get_roster(kind)) for kind, label in RosterKind.choices],
+        "rosters": [(r.kind, RosterKind(r.kind).label, r) for r in rosters],
         "jobs": services.recent_jobs(request.user),
-        "can_export": has_perm(request.user, Perm.PEOPLE_EXPORT),
+        "can_export": bool(registry.exportable(request.user)),
     }
     return render(request, "rosters/index.html", context)
 
@@ -123,8 +131,12 @@ def job_confirm(request: HttpRequest, pk: UUID) -> HttpResponse:
 
 @login_required
 def export(request: HttpRequest) -> HttpResponse | FileResponse:
-    require(request.user, Perm.PEOPLE_EXPORT)
-    form = ExportForm(request.POST or None, initial={"kind": request.GET.get("kind", RosterKind.RESIDENTS)})
+    rosters = registry.exportable(request.user)
+    if not rosters:
+        raise PermissionDenied(_("您没有权限执行此操作"))
+    form = ExportForm(
+        request.POST or None, initial={"kind": _initial_kind(request, rosters)}, rosters=rosters
+    )
     if request.method == "POST" and form.is_valid():
         try:
             result = exports.export_roster(actor=request.user, **form.cleaned_data)
