@@ -11,11 +11,11 @@ DEMO_LOGINS: list[tuple[str, str, str]] = [
     ("auditor", "审计管理员", "只读审计日志；首次登录须绑定动态口令"),
     ("district", "区管理员", "全区辖区与统计，可导出"),
     ("street", "街道管理员", "本街道辖区与统计，可导出"),
-    ("secretary", "社区书记", "本社区全部居民、住户、楼栋、导入导出"),
+    ("secretary", "社区书记", "本社区全部居民、住户、楼栋、党组织与党员、联系户覆盖、导入导出"),
     ("staff", "社区工作者", "同社区书记的日常工作"),
     ("grid01 … grid10", "网格员", "只看本网格的楼栋、住户和居民"),
-    ("member01", "党员", "只看本户"),
-    ("resident01", "居民", "只看本户"),
+    ("member01", "党员", "本户、本人党员档案和所联系的住户"),
+    ("resident01", "居民", "只看本户（由member01联系）"),
 ]
 
 
@@ -36,13 +36,30 @@ def create_demo_accounts(*, district: Any, street: Any, community: Any, grids: l
 
     from jiceng.accounts.models import RoleBinding, User
     from jiceng.accounts.roles import Role
+    from jiceng.party.models import MemberStatus, OrgType
     from jiceng.people.models import Resident
 
     current = Resident.objects.filter(area_code__startswith=community.code, residence_status="living")
-    member = current.filter(political_status="party_member").order_by("area_code", "pk").first()
+    # member01: a full member of a grid branch who looks after households and holds no seat,
+    # so the persona shows what an ordinary member sees.
+    member = (
+        current.filter(
+            party_member__status=MemberStatus.FULL,
+            party_member__organisation__org_type=OrgType.GRID,
+            party_member__liaison_links__ended_on__isnull=True,
+        )
+        .exclude(party_member__committee_seats__isnull=False)
+        .order_by("area_code", "pk")
+        .first()
+    )
     heads = current.filter(political_status="masses", relation_to_head="head")
     if member is not None:
         heads = heads.exclude(household_id=member.household_id)
+        # resident01 lives in one of member01's liaison households where there is one.
+        linked = heads.filter(
+            household__liaison_links__member__resident=member, household__liaison_links__ended_on__isnull=True
+        )
+        heads = linked if linked.exists() else heads
     resident = heads.order_by("area_code", "pk").first()
     plan: list[tuple[str, str, str, Any, Any]] = [
         ("admin", "系统管理员", Role.SYSTEM_ADMIN, None, None),

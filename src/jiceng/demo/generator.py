@@ -1,7 +1,8 @@
 """Demo data: a community, a street or a whole district of realistic (fictitious) residents.
 
 `generate(scale, seed)` writes the territory with the ORM and the people tables (households,
-residents, residence records, care tags) as prepared rows through `writer.RowWriter`, so a
+residents, residence records, care tags) and the party chain (party.py) as prepared rows
+through `writer.RowWriter`, so a
 district of about a million residents loads in minutes. The same seed gives the same data (the
 encrypted columns differ byte for byte, as every Fernet token has a fresh IV, but decrypt alike).
 One audit record is written for the whole generation, not one per object.
@@ -21,7 +22,7 @@ from jiceng.audit import services as audit
 from jiceng.audit.models import Action
 from jiceng.common import crypto, pinyin
 from jiceng.common.masking import mask_id_number, mask_phone
-from jiceng.demo import population, shapes
+from jiceng.demo import party, population, shapes
 from jiceng.demo.accounts import create_demo_accounts
 from jiceng.demo.writer import RowWriter
 from jiceng.people.models import CareTag, Household, ResidenceRecord, Resident
@@ -138,6 +139,12 @@ def generate(
                     f"{summary.residents:,} residents ({time.perf_counter() - started:.1f} s)"
                 )
         builder.writer.reset_sequences(Household, Resident, ResidenceRecord, Resident.care_tags.through)
+        builder.party.reset_sequences()
+        tally = builder.party.tally
+        say(
+            f"party chain: {tally.organisations:,} organisations, {tally.members:,} members, "
+            f"{tally.central_households:,} central households, {tally.links:,} liaison links"
+        )
         flagship = communities[plan.streets[0].communities[0].code]
         grids = list(Area.objects.filter(parent=flagship).order_by("code"))
         create_demo_accounts(district=district, street=streets[0], community=flagship, grids=grids)
@@ -196,6 +203,7 @@ class _Builder:
         self.next_household = self.writer.next_id(Household)
         self.next_resident = self.writer.next_id(Resident)
         self.now = self.writer.datetime(timezone.now())
+        self.party = party.PartyBuilder(self.writer, seed, today, self.now)
         self._pinyin: dict[str, tuple[str, str]] = {}
 
     def _names(self, name: str) -> tuple[str, str]:
@@ -240,14 +248,24 @@ class _Builder:
         )
         homes = list(population.households(self.people, drafts))
         everyone = [p for _, h in homes for p in h.members]
-        population.assign_politics(rng, everyone, self.today)
+        selection = party.choose_members(
+            random.Random(f"{self.seed}/{plan.code}/members"),
+            plan,
+            homes,
+            [d.grid for d in drafts],
+            len(grids),
+            self.today,
+        )
+        first_household, first_resident = self.next_household, self.next_resident
         self._write(homes, buildings)
+        members_before = self.party.tally.members
+        self.party.community(area, grids, plan, homes, buildings, first_household, first_resident, selection)
         summary.grids += len(grids)
         summary.estates += len(estates)
         summary.buildings += len(buildings)
         summary.households += len(homes)
         summary.residents += len(everyone)
-        summary.party_members += sum(p.political == "party_member" for p in everyone)
+        summary.party_members += self.party.tally.members - members_before
 
     def _write(self, homes: list[tuple[int, population.HouseholdDraft]], buildings: list[Building]) -> None:
         w = self.writer

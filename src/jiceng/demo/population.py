@@ -40,8 +40,6 @@ MINORITIES = [
     ("彝族", 0.04),
 ]
 HAN_SHARE = 0.97
-PARTY_SHARE = 0.055  # of all residents
-PROBATIONARY_SHARE = 0.002
 DEMOCRATIC_PARTY_SHARE = 0.002  # of adults over 35
 LEAGUE_SHARE = 0.3  # of people aged 14–28
 
@@ -289,8 +287,11 @@ class People:
             person.tags.append("key_concern")
 
 
-def assign_politics(rng: random.Random, people: list[Person], today: datetime.date) -> None:
-    """Party members are 5.5 % of residents, drawn from adults with more weight on older people."""
+def assign_politics(
+    rng: random.Random, people: list[Person], today: datetime.date, members: int, probationary_share: float
+) -> None:
+    """`members` party members drawn from adults with more weight on older people, a share of
+    them probationary; league and democratic-party members as in the population."""
     adults: list[tuple[float, Person]] = []
     for person in people:
         age = person.age(today)
@@ -301,13 +302,16 @@ def assign_politics(rng: random.Random, people: list[Person], today: datetime.da
         if 14 <= age <= 28 and rng.random() < LEAGUE_SHARE:
             person.political = "league_member"
     adults.sort(key=lambda t: t[0], reverse=True)
-    members = round(PARTY_SHARE * len(people))
-    probationary = round(PROBATIONARY_SHARE * len(people))
-    for _, person in adults[:members]:
+    chosen = [person for _, person in adults[:members]]
+    # A full member has served a year's probation, so anyone under 20 is still probationary.
+    young = [p for p in chosen if p.age(today) < 20]
+    older = [p for p in chosen if p.age(today) >= 20]
+    probationary = young + rng.sample(older, max(0, round(probationary_share * members) - len(young)))
+    for person in chosen:
         person.political = "party_member"
-    for _, person in adults[members : members + probationary]:
+    for person in probationary:
         person.political = "probationary"
-    for _, person in adults[members + probationary :]:
+    for _, person in adults[members:]:
         if person.age(today) > 35 and rng.random() < DEMOCRATIC_PARTY_SHARE:
             person.political = "democratic_party"
 

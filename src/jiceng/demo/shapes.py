@@ -43,6 +43,8 @@ class CommunityPlan:
     households: int  # expected number of households (before vacancies are drawn)
     grids: int
     estates: list[EstatePlan] = field(default_factory=list)
+    party_roll: int = 0  # members on the community's own roll; 0: about 5.5 % of residents
+    grid_branch: tuple[int, int] | None = None  # members of each grid branch, when the source gives it
 
 
 @dataclass
@@ -252,6 +254,9 @@ MIGRANT_CODES = [
 # building counts (flagship_estates) add up to the 148 buildings.
 FLAGSHIP_HOUSEHOLDS = 4000
 FLAGSHIP_GRIDS = 10
+# Its party chain: 158 members on the roll, grid branches of 20–30 members (see demo/party.py).
+FLAGSHIP_ROLL = 158
+FLAGSHIP_GRID_BRANCH = (20, 30)
 # A typical grid holds about this many households (the sources give 300–500).
 GRID_HOUSEHOLDS = 400
 # Households per community so that the district has about 1,000,000 residents (2.6 a household).
@@ -301,9 +306,17 @@ def _community(rng: random.Random, code: str, name: str, households: int) -> Com
 
 
 def _flagship(code: str, name: str, tiny: bool = False) -> CommunityPlan:
-    if tiny:
-        return CommunityPlan(code, name, 240, FLAGSHIP_GRIDS, flagship_estates(tiny=True))
-    return CommunityPlan(code, name, FLAGSHIP_HOUSEHOLDS, FLAGSHIP_GRIDS, flagship_estates())
+    if tiny:  # the same chain in small: 3 members a functional branch, 4–6 a grid branch
+        return CommunityPlan(code, name, 240, FLAGSHIP_GRIDS, flagship_estates(tiny=True), 30, (4, 6))
+    return CommunityPlan(
+        code,
+        name,
+        FLAGSHIP_HOUSEHOLDS,
+        FLAGSHIP_GRIDS,
+        flagship_estates(),
+        FLAGSHIP_ROLL,
+        FLAGSHIP_GRID_BRANCH,
+    )
 
 
 def _community_names(rng: random.Random, n: int, first: str) -> list[str]:
