@@ -299,3 +299,14 @@ def test_the_organisation_page_runs_the_same_number_of_queries_for_more_members(
         content = client.get(url).content.decode()
     assert "党员4" in content and "功能型党支部2" in content
     assert len(many) == len(few), f"{len(few)} queries with few rows, {len(many)} with more"
+
+
+def test_a_street_picks_one_community_at_a_time(world: World):
+    party_world(world)
+    client = world.client("street")
+    content = client.get(reverse("party:organisations")).content.decode()
+    assert "南定社区" in content and "世纪花园社区党委" in content  # both communities offered
+    other = client.get(reverse("party:organisations"), {"area": world.other_community.code}).content.decode()
+    assert "世纪花园社区党委" not in other and "暂无党组织" in other
+    grid01 = world.client("grid01").get(reverse("party:organisations")).content.decode()
+    assert 'name="area"' not in grid01  # one community: nothing to pick

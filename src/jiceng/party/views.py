@@ -157,6 +157,12 @@ def organisations(request: HttpRequest) -> HttpResponse:
         "area": area,
         "labels": _labels(),
         "can_create": has_perm(request.user, Perm.PARTY_CHANGE),
+        # A street or district picks one community at a time.
+        "communities": list(
+            Area.objects.visible_to(request.user, Perm.PARTY_VIEW)
+            .filter(level=Level.COMMUNITY)
+            .order_by("code")
+        ),
     }
     return render(request, "party/organisations.html", context)
 
