@@ -6,11 +6,14 @@ import io
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
+from ninja.testing import TestClient
 from openpyxl import load_workbook
 
 from jiceng.accounts.models import RoleBinding, User
 from jiceng.accounts.roles import Role
+from jiceng.api import api as ninja
 from jiceng.audit.models import Action, AuditEvent
 from jiceng.audit.services import verify
 from jiceng.party import services as party
@@ -485,3 +488,25 @@ def test_a_branch_secretary_reaches_the_export_page_for_party_rosters_only(world
     assert client.get("/rosters/").status_code == 403
     response = client.post("/rosters/export/", {"kind": "members", "purpose": "支部党员名单"})
     assert response.status_code == 200 and "Content-Disposition" in response
+
+
+def test_the_api_takes_the_party_kinds_as_parameters(world):
+    party_world(world)
+    api = TestClient(ninja)
+    data = workbook("members", _member_rows(world))
+    response = api.post(
+        "/rosters/jobs",
+        data={"kind": "members"},
+        FILES={"file": SimpleUploadedFile("党员.xlsx", data)},
+        user=world.users["secretary"],
+    )
+    assert response.status_code == 201
+    job = response.json()
+    assert job["status"] == "failed" and job["errors"][0]["column"] == "入党日期"
+    done = api.post(f"/rosters/jobs/{job['id']}/import-valid", user=world.users["secretary"]).json()
+    assert done["created"] == {"members": 2} and done["skipped_rows"] == [4]
+    assert api.get("/rosters/templates/liaison", user=world.users["grid01"]).status_code == 403
+    response = api.post("/rosters/export", json={"kind": "members"}, user=world.users["secretary"])
+    assert response.status_code == 422 and response.json()["errors"]["purpose"] == [
+        "导出党员个人信息须说明用途"
+    ]
