@@ -5,7 +5,7 @@
 - 张三 (the `member` persona's member record, grid 1) and 王五 (grid 2) are in-service members;
   王五 registered at 世纪花园社区 thirty days ago with 审计局 as his work unit; 张三 has not
   registered yet.
-- `other_staff` is a community worker of 南定社区.
+- `other_staff` is a community worker of 南定社区, which signed its own partner unit 南定物业.
 """
 
 import datetime
@@ -27,6 +27,7 @@ from tests.party.factories import PartyWorld, party_world
 class UnitsWorld:
     party: PartyWorld
     unit: SinkingUnit
+    other_unit: SinkingUnit  # 南定物业, managed by 南定社区
     pairing: UnitPairing
     other_pairing: UnitPairing
     post: ServicePost
@@ -83,8 +84,21 @@ def units_world(w: World) -> UnitsWorld:
     other_staff.set_password(PASSWORD)
     other_staff.save()
     RoleBinding.objects.create(user=other_staff, role=Role.COMMUNITY_STAFF, area=w.other_community)
+    other_unit = units.create_unit(
+        actor=other_staff, area=w.other_community, name="南定物业", kind=UnitKind.ENTERPRISE
+    )
     result = UnitsWorld(
-        p, unit, pairing, other_pairing, post, other_post, member1, member2, registration2, other_staff
+        p,
+        unit,
+        other_unit,
+        pairing,
+        other_pairing,
+        post,
+        other_post,
+        member1,
+        member2,
+        registration2,
+        other_staff,
     )
     w._units = result  # type: ignore[attr-defined]
     return result

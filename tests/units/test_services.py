@@ -362,6 +362,7 @@ def test_figures_follow_the_viewers_area(world: World):
     assert queries.unit_figures(world.users["grid01"], period) == {}
     rows = {r["name"]: r for r in queries.community_figures(world.users["street"], period)}
     assert rows["世纪花园社区"] == {
+        "hours_text": "1.5",
         "code": world.community.code,
         "name": "世纪花园社区",
         "pairings": 1,
@@ -381,7 +382,9 @@ def test_who_sees_which_registration(world: World):
     assert set(queries.registrations_for(u.other_staff)) == set()
     assert set(queries.registrations_for(world.users["grid01"])) == set()
     assert set(queries.pairings_for(u.other_staff)) == {u.other_pairing}
-    assert set(queries.units_for(u.other_staff)) == {u.unit}  # its street's unit, to pair it
+    # Its own partner unit, and its street's unit (to pair it); not the other way round.
+    assert set(queries.units_for(u.other_staff)) == {u.unit, u.other_unit}
+    assert set(queries.units_for(world.users["secretary"])) == {u.unit}
     assert set(queries.units_for(world.users["grid01"])) == set()
     assert InServiceRegistration.objects.filter(member=u.member1).count() == 1
 
@@ -396,8 +399,5 @@ def test_members_to_register_are_in_service_members_living_in_the_area(world: Wo
 
 def test_a_work_unit_is_chosen_from_the_units_managed_above_the_community(world: World):
     u = units_world(world)
-    own = services.create_unit(
-        actor=u.other_staff, area=world.other_community, name="南定物业", kind=UnitKind.ENTERPRISE
-    )
     assert set(queries.units_open_to(world.community)) == {u.unit}
-    assert set(queries.units_open_to(world.other_community)) == {u.unit, own}
+    assert set(queries.units_open_to(world.other_community)) == {u.unit, u.other_unit}

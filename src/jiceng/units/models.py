@@ -11,6 +11,7 @@ sees their own registration and records through their resident record.
 """
 
 import datetime
+from decimal import Decimal
 from typing import Any, TypeVar
 
 from django.conf import settings
@@ -25,6 +26,11 @@ from jiceng.party.models import Member
 from jiceng.territory.models import Area, ancestor_codes
 
 M = TypeVar("M", bound=models.Model)
+
+
+def hours_text(hours: Decimal) -> str:
+    """2.50 → "2.5", 20.00 → "20": hours as people write them."""
+    return f"{hours.normalize():f}"
 
 
 class UnitsQuerySet(ScopedQuerySet[M]):
@@ -289,6 +295,10 @@ class ServiceRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.registration_id} {self.served_on} {self.hours}h"
+
+    @property
+    def hours_text(self) -> str:
+        return hours_text(self.hours)
 
     @property
     def scope_code(self) -> str:

@@ -15,7 +15,14 @@ from jiceng.accounts.roles import Perm
 from jiceng.accounts.scope import scope_for
 from jiceng.party.models import Member, MemberCategory
 from jiceng.territory.models import Area, Level, ancestor_codes
-from jiceng.units.models import InServiceRegistration, ServicePost, ServiceRecord, SinkingUnit, UnitPairing
+from jiceng.units.models import (
+    InServiceRegistration,
+    ServicePost,
+    ServiceRecord,
+    SinkingUnit,
+    UnitPairing,
+    hours_text,
+)
 
 
 def units_for(user: Any) -> QuerySet[SinkingUnit]:
@@ -60,12 +67,17 @@ def managing_areas_for(user: Any) -> QuerySet[Area]:
     return Area.objects.filter(_covered_q(user, "code")).exclude(level=Level.GRID).order_by("code")
 
 
+def members_in_area(user: Any) -> QuerySet[Member]:
+    """Members on the roll who live in the communities the user manages: a member registers
+    where they live, whichever organisation holds their record."""
+    return Member.objects.filter(_covered_q(user, "home_area_code"), active=True)
+
+
 def members_to_register(user: Any) -> QuerySet[Member]:
     """In-service members living in the communities the user manages, not yet registered."""
     return (
-        Member.objects.filter(
-            _covered_q(user, "home_area_code"), active=True, category=MemberCategory.IN_SERVICE
-        )
+        members_in_area(user)
+        .filter(category=MemberCategory.IN_SERVICE)
         .exclude(Exists(InServiceRegistration.objects.filter(member=OuterRef("pk"), ended_on__isnull=True)))
         .order_by("name", "pk")
     )
@@ -95,6 +107,15 @@ def posts_open_to(community: Area) -> QuerySet[ServicePost]:
         .annotate(taken=Count("registrations", filter=Q(registrations__ended_on__isnull=True)))
         .order_by("name")
     )
+
+
+def posts_for_registration(registration: InServiceRegistration) -> QuerySet[ServicePost]:
+    """What a registered member may take or serve at: their community's open posts and the posts
+    they already hold (even if closed since)."""
+    held = Q(pk__in=registration.posts.values("pk"))
+    return with_takers(
+        ServicePost.objects.filter(Q(community_id=registration.community_id, active=True) | held)
+    ).order_by("name")
 
 
 def with_takers(posts: QuerySet[ServicePost]) -> QuerySet[ServicePost]:
@@ -136,6 +157,10 @@ class Figures:
     registered: int = 0  # members whose registration was in force during the period
     served: int = 0  # of them, members with at least one service record in the period
     hours: Decimal = field(default_factory=lambda: Decimal(0))
+
+    @property
+    def hours_text(self) -> str:
+        return hours_text(self.hours)
 
     def as_dict(self) -> dict[str, Any]:
         return {"registered": self.registered, "served": self.served, "hours": self.hours}
@@ -199,9 +224,11 @@ def community_figures(user: Any, period: Period) -> list[dict[str, Any]]:
             "name": c["name"],
             "pairings": pairings.get(c["code"], 0),
             "posts": posts.get(c["code"], 0),
-            **by_code.get(c["code"], Figures()).as_dict(),
+            **figures.as_dict(),
+            "hours_text": figures.hours_text,
         }
         for c in communities
+        for figures in [by_code.get(c["code"], Figures())]
     ]
 
 

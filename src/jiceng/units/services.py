@@ -31,6 +31,7 @@ from jiceng.units.models import (
     SinkingUnit,
     UnitKind,
     UnitPairing,
+    hours_text,
 )
 
 UNIT_FIELDS = ("name", "kind", "contact_person", "office_phone", "address", "active")
@@ -433,11 +434,6 @@ def end_registration(
 
 
 # ---- service hours -------------------------------------------------------------------------
-
-
-def hours_text(hours: Decimal) -> str:
-    """2.50 → "2.5", 20.00 → "20": hours as people write them."""
-    return f"{hours.normalize():f}"
 
 
 def _hours(value: Any) -> Decimal:
