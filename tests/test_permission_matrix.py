@@ -20,6 +20,7 @@ from jiceng.rosters.models import ImportJob
 from tests.conftest import World
 from tests.notifications import matrix as notifications_matrix
 from tests.party import matrix_api, matrix_liaison, matrix_pages
+from tests.party.factories import party_world
 from tests.units import matrix as units_matrix
 
 # Each part of the platform lists its own URL names and routes beside its tests.
@@ -161,6 +162,7 @@ def test_anonymous_users_are_sent_to_login(other_estate: World, name: str):
     ],
 )
 def test_lists_never_show_people_outside_the_scope(world: World, name: str, persona: str, hidden: str):
+    party_world(world)  # members, links and a central household in both grids
     url = reverse(name)
     # Queries that match both residents (the page echoes the query, so names are not used).
     queries = ["zs", "ls", "zhangsan", "lisi", "世纪花园", "1号楼", "2号楼", "5678", world.resident2.id_tail]
@@ -299,6 +301,7 @@ def test_api_grid01_gets_404_for_grid02_objects(other_estate: World, route: str)
     ("persona", "hidden"), [("grid01", "李四"), ("resident", "张三"), ("sysadmin", "张三")]
 )
 def test_api_lists_never_show_people_outside_the_scope(world: World, route: str, persona: str, hidden: str):
+    party_world(world)
     response = _call(world.client(persona), route, world)
     assert response.status_code == 200
     assert hidden not in response.content.decode()
@@ -310,3 +313,12 @@ def test_positive_control_the_secretary_finds_both_residents(world: World):
     assert "李四" in content
     content = world.client("grid01").get(reverse("people:search"), {"q": "zs"}).content.decode()
     assert "张三" in content
+
+
+def test_positive_control_the_secretary_sees_both_grids_party_lists(world: World):
+    party_world(world)
+    client = world.client("secretary")
+    assert "王五" in client.get(reverse("party:members")).content.decode()
+    assert "王五" in client.get("/api/v1/party/members").content.decode()
+    # 王五 looks after 李四's household: the link list names the household's grid-2 address.
+    assert "2号楼" in client.get("/api/v1/party/links").content.decode()

@@ -306,7 +306,26 @@ def test_coverage_figures_stay_live_at_every_level(world: World):
     assert queries.coverage(world.street).covered == 3
     assert queries.coverage(world.district).covered == 3
     people.end_residence(
-        actor=world.users["secretary"], resident=world.resident2, on=datetime.date(2026, 11, 1), destination="济南"
+        actor=world.users["secretary"],
+        resident=world.resident2,
+        on=datetime.date(2026, 11, 1),
+        destination="济南",
     )
     street = queries.coverage(world.street)
     assert (street.households, street.covered) == (3, 2)  # 李四's household is empty now
+
+
+def test_a_branch_secretary_sees_their_branchs_terms_and_central_households(world: World):
+    from jiceng.party.models import CentralHousehold
+
+    p = party_world(world)
+    party.designate_central_household(
+        actor=world.users["secretary"], keeper=p.member1, designated_on=datetime.date(2025, 1, 1)
+    )
+    secretary = world.users["member"]  # 张三, secretary of grid 1's branch
+    assert list(CentralHousehold.objects.visible_to(secretary).values_list("keeper__name", flat=True)) == [
+        "张三"
+    ]
+    assert list(Term.objects.visible_to(secretary).values_list("organisation__name", flat=True)) == [
+        "第一网格党支部"
+    ]

@@ -48,6 +48,14 @@ def _by_org_path_q(scope: Any) -> Q:
     return condition
 
 
+def _via_organisation_q(scope: Any) -> Q:
+    """Rows that belong to an organisation: seen by its committee members too."""
+    condition = Q(pk__in=[])
+    for path in scope.org_paths:
+        condition |= Q(organisation__path__startswith=path)
+    return condition
+
+
 class Organisation(models.Model):
     name = models.CharField(_("名称"), max_length=100)
     kind = models.CharField(_("组织类别"), max_length=20, choices=OrgKind.choices)
@@ -122,6 +130,7 @@ class Term(models.Model):
     objects = ScopedQuerySet.as_manager()
     scope_area_field = "area_code"
     scope_view_permission = Perm.PARTY_VIEW
+    scope_extra_q = staticmethod(_via_organisation_q)
 
     class Meta:
         verbose_name = _("任期")
@@ -139,6 +148,10 @@ class Term(models.Model):
     @property
     def scope_code(self) -> str:
         return self.area_code
+
+    @property
+    def scope_org_path(self) -> str:
+        return self.organisation.path
 
 
 class Position(models.TextChoices):
@@ -306,6 +319,7 @@ class CentralHousehold(models.Model):
     objects = ScopedQuerySet.as_manager()
     scope_area_field = "area_code"
     scope_view_permission = Perm.PARTY_VIEW
+    scope_extra_q = staticmethod(_via_organisation_q)
 
     class Meta:
         verbose_name = _("党员中心户")
@@ -318,6 +332,10 @@ class CentralHousehold(models.Model):
     @property
     def scope_code(self) -> str:
         return self.area_code
+
+    @property
+    def scope_org_path(self) -> str:
+        return self.organisation.path
 
 
 class LinkSource(models.TextChoices):

@@ -59,6 +59,8 @@ MEMBER_FIELDS = (
 
 
 def _check_placement(kind: str, org_type: str, parent: Organisation | None, area: Area) -> None:
+    if kind not in OrgKind.values or org_type not in OrgType.values:
+        raise ValidationError({"kind": _("请选择组织类别和组织类型")})
     errors: dict[str, str] = {}
     if org_type == OrgType.GRID and (kind != OrgKind.BRANCH or area.level != Level.GRID):
         errors["area"] = _("网格党支部应为党支部，并对应一个网格")
