@@ -90,12 +90,13 @@ class OrganisationRoster(Roster):
         parents: dict[str, list[Organisation]] = defaultdict(list)
         for org in Organisation.objects.visible_to(user, self.import_permission).filter(active=True):
             parents[org.name].append(org)
-        taken_names = set(
-            Organisation.objects.filter(active=True, name__in={r.values["name"] for r in rows}).values_list(
-                "area_code", "name"
-            )
-        )
-        taken_names = {(code[:COMMUNITY_CODE], name) for code, name in taken_names}
+        # Names identify parents: one name per community.
+        taken_names = {
+            (code[:COMMUNITY_CODE], name)
+            for code, name in Organisation.objects.filter(
+                active=True, name__in={r.values["name"] for r in rows}
+            ).values_list("area_code", "name")
+        }
         gridded = set(
             Organisation.objects.filter(
                 active=True,
