@@ -11,6 +11,7 @@ from django.utils.formats import date_format, number_format
 from jinja2 import Environment
 
 from jiceng.common.navigation import can, nav_items, role_names
+from jiceng.notifications.services import unread_count
 
 
 def url(name: str, *args: Any, **kwargs: Any) -> str:
@@ -45,6 +46,7 @@ def environment(**options: Any) -> Environment:
             "can": can,
             "nav_items": nav_items,
             "role_names": role_names,
+            "unread_count": unread_count,
         }
     )
     env.filters.update({"date": format_date, "number": format_number, "percent": format_percent})

@@ -23,19 +23,24 @@ def can(request: HttpRequest, permission: str) -> bool:
 
 
 def nav_items(request: HttpRequest) -> list[NavItem]:
-    items = [
-        (Perm.TERRITORY_VIEW, _("辖区"), "territory:index", "map-2"),
-        (Perm.PEOPLE_VIEW, _("居民"), "people:search", "users"),
-        (Perm.PARTY_VIEW, _("党建"), "party:chain", "flag"),
-        (Perm.PARTY_VIEW, _("党员"), "party:members", "id-badge-2"),
-        (Perm.PEOPLE_IMPORT, _("花名册导入"), "rosters:index", "file-spreadsheet"),
-        (Perm.PEOPLE_EXPORT, _("导出"), "rosters:export", "file-export"),
-        (Perm.ACCOUNTS_MANAGE, _("账号管理"), "accounts:users", "user-shield"),
-        (Perm.AUDIT_VIEW, _("审计日志"), "audit:log", "list-check"),
-        (Perm.SYSTEM_CONFIGURE, _("系统设置"), "people:care_tags", "settings"),
-        (Perm.SYSTEM_CONFIGURE, _("工作日历"), "workdays:index", "calendar"),
+    # Each entry shows to users who hold any of its permissions.
+    items: list[tuple[tuple[str, ...], str, str, str]] = [
+        ((Perm.TERRITORY_VIEW,), _("辖区"), "territory:index", "map-2"),
+        ((Perm.PEOPLE_VIEW,), _("居民"), "people:search", "users"),
+        ((Perm.PARTY_VIEW,), _("党建"), "party:chain", "flag"),
+        ((Perm.PARTY_VIEW,), _("党员"), "party:members", "id-badge-2"),
+        ((Perm.PEOPLE_IMPORT, Perm.PARTY_IMPORT), _("花名册导入"), "rosters:index", "file-spreadsheet"),
+        ((Perm.PEOPLE_EXPORT, Perm.PARTY_EXPORT), _("导出"), "rosters:export", "file-export"),
+        ((Perm.ACCOUNTS_MANAGE,), _("账号管理"), "accounts:users", "user-shield"),
+        ((Perm.AUDIT_VIEW,), _("审计日志"), "audit:log", "list-check"),
+        ((Perm.SYSTEM_CONFIGURE,), _("系统设置"), "people:care_tags", "settings"),
+        ((Perm.SYSTEM_CONFIGURE,), _("工作日历"), "workdays:index", "calendar"),
     ]
-    return [NavItem(label, _path(name), icon) for perm, label, name, icon in items if can(request, perm)]
+    return [
+        NavItem(label, _path(name), icon)
+        for perms, label, name, icon in items
+        if any(can(request, p) for p in perms)
+    ]
 
 
 @lru_cache(maxsize=64)

@@ -4,6 +4,7 @@
 from collections.abc import Iterable
 from typing import Any
 
+from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
@@ -24,11 +25,30 @@ def notify(recipients: Iterable[Any], title: str, body: str = "", link: str = ""
     rows = [Notification(recipient_id=pk, topic=topic, title=title, body=body, link=link) for pk in users]
     with transaction.atomic():
         Notification.objects.bulk_create(rows, ignore_conflicts=bool(topic))
+    _forget_counts(users)
     return len(rows)
 
 
+def _count_key(user_id: int) -> str:
+    return f"notifications:unread:{user_id}"
+
+
+def _forget_counts(user_ids: Iterable[int]) -> None:
+    keys = [_count_key(pk) for pk in user_ids]
+    if keys:
+        cache.delete_many(keys)
+        transaction.on_commit(lambda: cache.delete_many(keys))
+
+
 def unread_count(user: Any) -> int:
-    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+    """The user's unread messages, counted once and kept until a message arrives or is read
+    (every page's menu shows it)."""
+    key = _count_key(user.pk)
+    count: int | None = cache.get(key)
+    if count is None:
+        count = Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+        cache.set(key, count, 3600)
+    return count
 
 
 def mark_read(user: Any, ids: Iterable[int] | None = None) -> int:
@@ -36,4 +56,6 @@ def mark_read(user: Any, ids: Iterable[int] | None = None) -> int:
     qs = Notification.objects.filter(recipient=user, read_at__isnull=True)
     if ids is not None:
         qs = qs.filter(pk__in=list(ids))
-    return qs.update(read_at=timezone.now())
+    marked = qs.update(read_at=timezone.now())
+    _forget_counts([user.pk])
+    return marked

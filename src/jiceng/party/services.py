@@ -58,7 +58,7 @@ MEMBER_FIELDS = (
 # ---- organisations -----------------------------------------------------------------------
 
 
-def _check_placement(kind: str, org_type: str, parent: Organisation | None, area: Area) -> None:
+def check_placement(kind: str, org_type: str, parent: Organisation | None, area: Area) -> None:
     if kind not in OrgKind.values or org_type not in OrgType.values:
         raise ValidationError({"kind": _("请选择组织类别和组织类型")})
     errors: dict[str, str] = {}
@@ -99,7 +99,7 @@ def create_organisation(
     name = name.strip()
     if not name:
         raise ValidationError({"name": _("请填写组织名称")})
-    _check_placement(kind, org_type, parent, area)
+    check_placement(kind, org_type, parent, area)
     rules.check_joint_units(org_type, joint_units)
     if (
         org_type == OrgType.GRID

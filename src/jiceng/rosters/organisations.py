@@ -18,7 +18,7 @@ from jiceng.audit.models import Action
 from jiceng.audit.services import Entry
 from jiceng.party import rules
 from jiceng.party.models import Organisation, OrgKind, OrgType
-from jiceng.party.services import _check_placement
+from jiceng.party.services import check_placement
 from jiceng.rosters.base import Column, Plan, Roster, Row, Sheet
 from jiceng.territory.models import CODE_LENGTH, Area, Level
 
@@ -123,7 +123,7 @@ class OrganisationRoster(Roster):
                     fail(row, "area", _("您没有在“%(area)s”设立党组织的权限") % {"area": area.name})
             if area is not None and len(plan.errors) == before:
                 try:
-                    _check_placement(v["kind"], v["org_type"], parent, area)
+                    check_placement(v["kind"], v["org_type"], parent, area)
                     rules.check_joint_units(v["org_type"], v["joint_units"])
                 except ValidationError as exc:
                     for key, messages in exc.message_dict.items():
