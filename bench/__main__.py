@@ -82,6 +82,9 @@ def main() -> None:
     )
     parser.add_argument("--skip-generate", action="store_true", help="reuse the district already loaded")
     parser.add_argument("--skip-import", action="store_true")
+    parser.add_argument(
+        "--scale", default="district", help="demo scale to load (street: a quick trial run of the scenarios)"
+    )
     args = parser.parse_args()
     _environment()
     import django
@@ -89,7 +92,7 @@ def main() -> None:
     django.setup()
     from django.core.management import call_command
 
-    from bench import imports, report, web
+    from bench import imports, party, report, web
     from jiceng.accounts.models import User
     from jiceng.demo.generator import generate
 
@@ -106,7 +109,7 @@ def main() -> None:
     call_command("migrate", verbosity=0)
     if not args.skip_generate:
         started = time.perf_counter()
-        summary = generate("district", seed=2026, progress=say)
+        summary = generate(args.scale, seed=2026, progress=say)
         results["generate"] = {"summary": str(summary), "seconds": round(time.perf_counter() - started, 1)}
         say("ANALYZE …")
         from django.db import connection
@@ -119,9 +122,13 @@ def main() -> None:
         for r in web.run(seconds=args.seconds, say=say)
     ]
     save()
+    secretary = User.objects.get(username="secretary")
+    community = secretary.role_bindings.values_list("area__code", flat=True).get()
+    street = User.objects.get(username="street").role_bindings.values_list("area__code", flat=True).get()
+    say("party chain: coverage and liaison assignment, in process …")
+    results["party"] = party.run(secretary, community, street, say=say)
+    save()
     if not args.skip_import:
-        secretary = User.objects.get(username="secretary")
-        community = secretary.role_bindings.values_list("area__code", flat=True).get()
         results["import"] = {}
         results["import"] = imports.run(
             secretary,

@@ -29,10 +29,13 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from jiceng.accounts.models import ApiToken, User
+from jiceng.party.models import Member
 from jiceng.people.models import Household, Resident
 
 ROOT = Path(__file__).resolve().parent.parent
 CONCURRENCY = 20
+# The party chain's routes (issue 3) are held to the latency target only: p95 ≤ 200 ms.
+PARTY_TARGET = 0.0
 
 
 @dataclass
@@ -90,7 +93,7 @@ def common_initials(community_code: str, n: int = 10) -> list[str]:
 
 
 def build_routes(community_code: str) -> list[Route]:
-    users = {u.username: u for u in User.objects.filter(username__in=["secretary", "district"])}
+    users = {u.username: u for u in User.objects.filter(username__in=["secretary", "district", "street"])}
     grid_workers = list(User.objects.filter(username__startswith="grid").order_by("username"))
     grid_codes = {u.pk: u.role_bindings.values_list("area__code", flat=True).get() for u in grid_workers}
     # 20 sessions: two per grid worker, each listing their own grid.
@@ -99,6 +102,12 @@ def build_routes(community_code: str) -> list[Route]:
     secretary_sessions = [session_cookie(users["secretary"]) for _ in range(CONCURRENCY)]
     secretary_token = bearer(users["secretary"])
     district_sessions = [session_cookie(users["district"]) for _ in range(CONCURRENCY)]
+    # Issue 3: the party chain of a street (its admin sees every community's committee below).
+    street = users["street"]
+    street_code = street.role_bindings.values_list("area__code", flat=True).get()
+    street_sessions = [session_cookie(street) for _ in range(CONCURRENCY)]
+    street_token = bearer(street)
+    members = Member.objects.filter(area_code__startswith=street_code, active=True).count()
     initials = common_initials(community_code)
     rng = random.Random(1)
     pks = list(Household.objects.order_by("?").values_list("pk", flat=True)[:500])
@@ -132,6 +141,36 @@ def build_routes(community_code: str) -> list[Route]:
             [("/", cookie) for cookie in district_sessions],
             0.25,
             concurrency=2,
+        ),
+        Route(
+            f"party chain page, street admin (/party/chain/, {members:,} members)",
+            "html",
+            [("/party/chain/", cookie) for cookie in street_sessions],
+            PARTY_TARGET,
+        ),
+        Route(
+            "party chain tree, street admin (/party/chain/tree.json)",
+            "html",
+            [("/party/chain/tree.json", cookie) for cookie in street_sessions],
+            PARTY_TARGET,
+        ),
+        Route(
+            "party coverage page, street admin (/party/coverage/?area=street)",
+            "html",
+            [(f"/party/coverage/?area={street_code}", cookie) for cookie in street_sessions],
+            PARTY_TARGET,
+        ),
+        Route(
+            "API party chain, street admin (/api/v1/party/chain)",
+            "api",
+            [("/api/v1/party/chain", street_token)],
+            PARTY_TARGET,
+        ),
+        Route(
+            "API party coverage, street admin (/api/v1/party/coverage/street)",
+            "api",
+            [(f"/api/v1/party/coverage/{street_code}", street_token)],
+            PARTY_TARGET,
         ),
         Route(
             "API household list, grid worker (/api/v1/people/households?area=grid)",
