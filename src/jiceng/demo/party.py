@@ -25,7 +25,7 @@ from functools import partial
 from typing import Any
 
 from jiceng.common import crypto
-from jiceng.common.masking import mask_phone
+from jiceng.common.masking import mask_id_number, mask_phone
 from jiceng.demo import population, shapes
 from jiceng.demo.writer import RowWriter
 from jiceng.party import assignment, rules
@@ -56,6 +56,11 @@ CENTRAL_PER_GRID = 1.5  # 世纪花园社区: 15 central households for 10 grids
 GRID_BRANCH_CEILING = 40  # outside the flagship, functional branches take members above this
 
 Person = population.Person
+# The ID number's hash, tail and mask on the member record, where the model keeps them (they are
+# being added beside the resident's; written only when the columns exist).
+_ID_COLUMNS = tuple(
+    c for c in ("id_hash", "id_tail", "id_mask") if c in {f.attname for f in Member._meta.concrete_fields}
+)
 
 
 def _is_retired(p: Person, today: datetime.date) -> bool:
@@ -541,8 +546,14 @@ class PartyBuilder:
             joined, full = self._dates(rng, d)
             category, education, occupation = self._profile(rng, d)
             phone = p.phone
+            identity = (
+                (crypto.lookup_hash(p.id_number), p.id_number[-4:], mask_id_number(p.id_number))
+                if _ID_COLUMNS
+                else ()
+            )
             rows.append(
                 (
+                    *identity,
                     d.member_id,
                     d.org,
                     orgs[d.org].area.code,
@@ -572,6 +583,7 @@ class PartyBuilder:
         w.write(
             Member,
             (
+                *_ID_COLUMNS,
                 "id",
                 "organisation_id",
                 "area_code",
