@@ -329,3 +329,24 @@ def test_a_branch_secretary_sees_their_branchs_terms_and_central_households(worl
     assert list(Term.objects.visible_to(secretary).values_list("organisation__name", flat=True)) == [
         "第一网格党支部"
     ]
+
+
+def test_a_member_living_elsewhere_is_known_by_their_id_number(world: World):
+    p = party_world(world)
+    number = make_id(seed=11, male=False, birth=datetime.date(1978, 4, 2), area="370102")
+    fields = {
+        "actor": world.users["secretary"],
+        "organisation": p.branch1,
+        "name": "钱七",
+        "id_number": number,
+        "residence_elsewhere": "济南市历下区",
+        "joined_on": JOINED,
+        "full_on": datetime.date(2011, 7, 1),
+        "status": MemberStatus.FULL,
+    }
+    member = party.register_member(**fields)  # gender and birth date come from the ID number
+    assert (member.gender, member.birth_date, member.id_tail) == ("F", datetime.date(1978, 4, 2), number[-4:])
+    with pytest.raises(ValidationError) as exc:
+        party.register_member(**fields | {"organisation": p.branch2})
+    assert "id_number" in exc.value.message_dict
+    assert Member.objects.get(pk=p.member1.pk).id_hash == world.resident1.id_hash

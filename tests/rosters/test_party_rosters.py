@@ -195,7 +195,9 @@ def test_a_member_living_elsewhere_is_not_registered_twice(world):
     row = _member_rows(world)[1]
     assert import_rows(world.users["secretary"], "members", workbook("members", [row])).written
     again = import_rows(world.users["secretary"], "members", workbook("members", [row]))
-    assert _errors(again) == [(2, "身份证号码", "党员名册中已有陈七（同一出生日期，居住在本社区以外）")]
+    assert _errors(again) == [(2, "身份证号码", "该身份证号码的党员已在党员名册中")]
+    member = Member.objects.get(name="陈七")
+    assert member.id_tail == ELSEWHERE_ID[-4:] and member.id_mask.endswith(ELSEWHERE_ID[-4:])
 
 
 # ---- organisations -------------------------------------------------------------------------

@@ -220,6 +220,11 @@ class Member(models.Model):
     gender = models.CharField(_("性别"), max_length=1, choices=Gender.choices)
     birth_date = models.DateField(_("出生日期"))
     residence_elsewhere = models.CharField(_("居住地（非本社区）"), max_length=200, blank=True)
+    # The ID number's lookup hash, tail and mask (GB 11643), copied from the resident record or
+    # given for a member living elsewhere; the number itself is kept only on the resident record.
+    id_hash = models.CharField(max_length=64, blank=True, default="", editable=False)
+    id_tail = models.CharField(max_length=4, blank=True, default="", editable=False)
+    id_mask = models.CharField(max_length=18, blank=True, default="", editable=False)
     phone = EncryptedCharField(_("联系电话"), blank=True, default="")
     phone_hash = models.CharField(max_length=64, blank=True, default="", editable=False)
     phone_mask = models.CharField(max_length=20, blank=True, default="", editable=False)
@@ -257,6 +262,12 @@ class Member(models.Model):
         indexes = [
             models.Index(fields=["home_area_code", "active"], name="member_home_active"),
             models.Index(fields=["phone_hash"], name="member_phone_hash"),
+        ]
+        constraints = [
+            # A person is on one organisation's roll at a time (党员组织关系只能在一个党组织).
+            models.UniqueConstraint(
+                fields=["id_hash"], condition=Q(active=True) & ~Q(id_hash=""), name="member_unique_current_id"
+            )
         ]
 
     def __str__(self) -> str:

@@ -17,7 +17,7 @@ from jiceng.audit import services as audit
 from jiceng.audit.models import Action
 from jiceng.common import crypto
 from jiceng.common.identity import normalize_phone
-from jiceng.common.masking import mask_phone
+from jiceng.common.masking import mask_id_number, mask_phone
 from jiceng.common.services import apply_changes
 from jiceng.dashboard import queries as figures
 from jiceng.party import assignment, rules
@@ -38,6 +38,7 @@ from jiceng.party.models import (
     Term,
 )
 from jiceng.people.models import CURRENT_STATUSES, Household, PoliticalStatus, Resident
+from jiceng.people.validation import check_identity
 from jiceng.territory.models import Area, Level
 
 # A child ranks below its parent: 党委 → 党总支 → 党支部 → 党小组.
@@ -238,6 +239,7 @@ def register_member(
     birth_date: datetime.date | None = None,
     phone: str = "",
     full_on: datetime.date | None = None,
+    id_number: str = "",
     **fields: Any,
 ) -> Member:
     """Put a member on the roll: a resident of the community, or a person living elsewhere
@@ -251,6 +253,7 @@ def register_member(
             errors["resident"] = _("%(name)s已在党员名册中") % {"name": resident.name}
         name, gender, birth_date = resident.name, resident.gender, resident.birth_date
         phone = phone or resident.phone
+        ids = {"id_hash": resident.id_hash, "id_tail": resident.id_tail, "id_mask": resident.id_number_masked}
     else:
         name = name.strip()
         if not name:
@@ -261,11 +264,28 @@ def register_member(
             errors["birth_date"] = _("请填写出生日期")
         if not str(fields.get("residence_elsewhere", "")).strip():
             errors["residence_elsewhere"] = _("不是本社区居民的党员，请填写居住地")
+        ids = {}
+        if id_number.strip():
+            try:
+                identity = check_identity(id_number, "", birth_date, gender or None)
+            except ValidationError as exc:
+                errors.update({k: v[0] for k, v in exc.message_dict.items()})
+            else:
+                birth_date, gender = identity.birth_date, identity.gender
+                ids = {
+                    "id_hash": identity.id_hash,
+                    "id_tail": identity.id_number[-4:],
+                    "id_mask": mask_id_number(identity.id_number),
+                }
+                errors.pop("birth_date", None)
+                errors.pop("gender", None)
     try:
         phone_fields = _phone_fields(phone)
     except ValidationError as exc:
         errors["phone"] = exc.messages[0]
         phone_fields = {}
+    if ids.get("id_hash") and Member.objects.filter(id_hash=ids["id_hash"], active=True).exists():
+        errors["id_number"] = _("该身份证号码的党员已在党员名册中")
     if errors:
         raise ValidationError(errors)
     assert birth_date is not None
@@ -283,6 +303,7 @@ def register_member(
         full_on=full_on,
         status=status,
         **phone_fields,
+        **ids,
         **{k: v for k, v in fields.items() if k in MEMBER_FIELDS and k != "organisation"},
     )
     if resident is not None:

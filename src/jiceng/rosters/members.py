@@ -22,7 +22,7 @@ from jiceng.accounts.scope import has_perm
 from jiceng.audit.models import Action
 from jiceng.audit.services import Entry
 from jiceng.common import bulk
-from jiceng.common.masking import mask_phone
+from jiceng.common.masking import mask_id_number, mask_phone
 from jiceng.dashboard import queries as figures
 from jiceng.demo.idgen import id_number as example_id_number
 from jiceng.party import rules
@@ -129,13 +129,16 @@ class MemberRoster(Roster):
                 "resident_id", flat=True
             )
         )
-        # Members living elsewhere carry no ID number: the same name, birth date and gender on
-        # the roll of an organisation the user sees is taken to be the same person.
-        elsewhere = set(
-            Member.objects.visible_to(user, Perm.PARTY_VIEW)
-            .filter(active=True, resident__isnull=True, name__in={r.values["name"] for r in rows})
-            .values_list("name", "birth_date", "gender")
-        )
+        # Members living elsewhere are known by their ID number's hash, on any roll (a person is on
+        # one organisation's roll at a time).
+        hashes = [i.id_hash for i in identities.values()]
+        elsewhere: set[str] = set()
+        for start in range(0, len(hashes), HASH_CHUNK):
+            elsewhere.update(
+                Member.objects.filter(
+                    active=True, id_hash__in=hashes[start : start + HASH_CHUNK]
+                ).values_list("id_hash", flat=True)
+            )
         organisations: dict[str, list[Organisation]] = defaultdict(list)
         for org in Organisation.objects.visible_to(user, self.import_permission).filter(active=True):
             organisations[org.name].append(org)
@@ -170,12 +173,8 @@ class MemberRoster(Roster):
                         "residence_elsewhere",
                         _("在本社区在住居民中找不到该身份证号码；居住在本社区以外的党员请填写居住地"),
                     )
-                elif (v["name"], identity.birth_date, identity.gender) in elsewhere:
-                    fail(
-                        row,
-                        "id_number",
-                        _("党员名册中已有%(name)s（同一出生日期，居住在本社区以外）") % {"name": v["name"]},
-                    )
+                elif identity.id_hash in elsewhere:
+                    fail(row, "id_number", _("该身份证号码的党员已在党员名册中"))
                 try:
                     rules.check_member_dates(identity.birth_date, v["joined_on"], v["status"], v["full_on"])
                 except ValidationError as exc:
@@ -241,6 +240,9 @@ class MemberRoster(Roster):
                     phone_hash=phone_hash,
                     phone_mask=mask_phone(phone),
                     residence_elsewhere="" if resident else v["residence_elsewhere"],
+                    id_hash=identity.id_hash,
+                    id_tail=identity.id_number[-4:],
+                    id_mask=mask_id_number(identity.id_number),
                     joined_on=v["joined_on"],
                     full_on=v["full_on"],
                     status=v["status"],
