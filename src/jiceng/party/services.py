@@ -370,12 +370,31 @@ def end_membership(*, actor: Any, member: Member, on: datetime.date, reason: str
     return row
 
 
-def sync_member_residence(resident: Resident) -> None:
-    """Called when a resident moves or leaves: a member's home follows their resident record."""
+def sync_member_residence(actor: Any, resident: Resident, on: datetime.date) -> None:
+    """Called when a resident moves or leaves: a member's home follows their resident record, and
+    an in-service registration (双报到, at the community where one lives) ends when they leave
+    that community."""
+    from jiceng.units.models import InServiceRegistration
+
     Member.objects.filter(resident=resident).update(
         household_id=resident.household_id if resident.is_current else None,
         home_area_code=resident.area_code if resident.is_current else "",
     )
+    community = resident.area_code[:12] if resident.is_current else ""
+    left = InServiceRegistration.objects.filter(member__resident=resident, ended_on__isnull=True).exclude(
+        area_code=community
+    )
+    for registration in left:
+        registration.ended_on = max(on, registration.registered_on)
+        registration.end_reason = _("迁出报到社区")
+        registration.save(update_fields=["ended_on", "end_reason"])
+        audit.record(
+            actor,
+            Action.UPDATE,
+            registration,
+            fields=["ended_on", "end_reason"],
+            reason=registration.end_reason,
+        )
 
 
 def regrid_building(building: Any) -> None:
@@ -579,7 +598,7 @@ def confirm_proposal(
     require(actor, Perm.PARTY_CHANGE, proposal)
     row = AssignmentProposal.objects.select_for_update().get(pk=proposal.pk)
     if row.status != ProposalStatus.DRAFT:
-        raise ValidationError({"__all__": _("该方案已%(status)s") % {"status": row.get_status_display()}})
+        raise ValidationError({"__all__": _("该方案%(status)s") % {"status": row.get_status_display()}})
     skip = set(excluded)
     links = [p for p in row.links.all() if p.pk not in skip]
     taken = set(
@@ -624,7 +643,7 @@ def discard_proposal(*, actor: Any, proposal: AssignmentProposal) -> None:
     require(actor, Perm.PARTY_CHANGE, proposal)
     row = AssignmentProposal.objects.select_for_update().get(pk=proposal.pk)
     if row.status != ProposalStatus.DRAFT:
-        raise ValidationError({"__all__": _("该方案已%(status)s") % {"status": row.get_status_display()}})
+        raise ValidationError({"__all__": _("该方案%(status)s") % {"status": row.get_status_display()}})
     row.status, row.decided_by, row.decided_at = ProposalStatus.DISCARDED, actor, timezone.now()
     row.save(update_fields=["status", "decided_by", "decided_at"])
     audit.record(actor, Action.UPDATE, row, fields=["status"])

@@ -187,7 +187,7 @@ def end_residence(
     )
     Household.objects.filter(pk=resident.household_id, head=resident).update(head=None)
     audit.record(actor, Action.UPDATE, resident, fields=["residence_status", "moved_out_on", "moved_out_to"])
-    party.sync_member_residence(resident)
+    party.sync_member_residence(actor, resident, on)
     figures.invalidate(resident.area_code)
     return resident
 
@@ -215,7 +215,7 @@ def move_resident(*, actor: Any, resident: Resident, household: Household, on: d
         resident=resident, household=household, area_code=household.area_code, moved_in_on=on
     )
     audit.record(actor, Action.UPDATE, resident, fields=["household", "moved_in_on"])
-    party.sync_member_residence(resident)
+    party.sync_member_residence(actor, resident, on)
     figures.invalidate(previous_area, resident.area_code)
     return resident
 
