@@ -122,6 +122,20 @@ def test_registering_a_member_who_lives_elsewhere(world: World):
     assert "华光路" in content and "在职（下沉）党员" in content
 
 
+def test_a_member_living_elsewhere_given_with_an_id_number_is_registered_once(world: World):
+    p = party_world(world)
+    client = world.client("secretary")
+    number = make_id(seed=21, male=False, birth=datetime.date(1983, 8, 8), area="370102")
+    data = _new_member_data(
+        p.branch2, source="elsewhere", name="郑十一", id_number=number, residence_elsewhere="济南市历下区"
+    )
+    assert client.post(reverse("party:member_new"), data).status_code == 302
+    member = Member.objects.get(name="郑十一")
+    assert (member.gender, member.birth_date) == ("F", datetime.date(1983, 8, 8))
+    again = client.post(reverse("party:member_new"), data | {"name": "郑十一（重复）"})
+    assert again.status_code == 200 and "已在党员名册中" in again.content.decode()
+
+
 def test_a_member_must_be_18_when_joining(world: World):
     p = party_world(world)
     data = _new_member_data(

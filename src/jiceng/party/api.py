@@ -186,6 +186,9 @@ class MemberIn(Schema):
     # A resident of the community, or else a person living elsewhere: name, gender, birth date
     # and residence_elsewhere are then required.
     resident_id: int | None = None
+    # Optional for a person living elsewhere: gender and birth date then come from it, and the
+    # same person cannot be put on a second roll.
+    id_number: str = ""
     name: str = ""
     gender: str = ""
     birth_date: datetime.date | None = None

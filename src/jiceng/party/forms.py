@@ -124,6 +124,12 @@ class MemberForm(_MemberDetails):
         label=_("居民"), queryset=Resident.objects.none(), required=False, widget=forms.HiddenInput
     )
     name = forms.CharField(label=_("姓名"), max_length=50, required=False)
+    id_number = forms.CharField(
+        label=_("身份证号码"),
+        max_length=18,
+        required=False,
+        help_text=_("填写后性别和出生日期按身份证号码确定，同一人不能重复登记"),
+    )
     gender = forms.ChoiceField(label=_("性别"), choices=_blank(Gender.choices), required=False)
     birth_date = forms.DateField(label=_("出生日期"), required=False, widget=_DATE)
     residence_elsewhere = forms.CharField(label=_("居住地"), max_length=200, required=False)
@@ -147,7 +153,7 @@ class MemberForm(_MemberDetails):
         data = dict(self.cleaned_data)
         data.pop("source")
         if data["resident"] is not None:
-            for name in ("name", "gender", "birth_date", "residence_elsewhere"):
+            for name in ("name", "id_number", "gender", "birth_date", "residence_elsewhere"):
                 data.pop(name)
         return data
 
