@@ -7,6 +7,7 @@ scope is the subtree of the organisations whose committee they sit on (see accou
 """
 
 import datetime
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
@@ -41,18 +42,19 @@ class OrgType(models.TextChoices):
     JOINT = "joint", _("联合党支部")
 
 
-def _by_org_path_q(scope: Any) -> Q:
-    condition = Q(pk__in=[])
-    for path in scope.org_paths:
-        condition |= Q(path__startswith=path)
-    return condition
+def _chain_q(org_path_field: str, resident_field: str = "") -> Callable[[Any], Q]:
+    """Rows seen through the chain rather than a place: by the committee members of an
+    organisation above them (`scope.org_paths`) and, with `resident_field`, by the member they
+    are about (`scope.resident_id`)."""
 
+    def condition(scope: Any) -> Q:
+        found = Q(pk__in=[])
+        for path in scope.org_paths:
+            found |= Q(**{f"{org_path_field}__startswith": path})
+        if resident_field and scope.resident_id:
+            found |= Q(**{resident_field: scope.resident_id})
+        return found
 
-def _via_organisation_q(scope: Any) -> Q:
-    """Rows that belong to an organisation: seen by its committee members too."""
-    condition = Q(pk__in=[])
-    for path in scope.org_paths:
-        condition |= Q(organisation__path__startswith=path)
     return condition
 
 
@@ -86,7 +88,7 @@ class Organisation(models.Model):
     objects = ScopedQuerySet.as_manager()
     scope_area_field = "area_code"
     scope_view_permission = Perm.PARTY_VIEW
-    scope_extra_q = staticmethod(_by_org_path_q)
+    scope_extra_q = staticmethod(_chain_q("path"))
 
     class Meta:
         verbose_name = _("党组织")
@@ -130,7 +132,7 @@ class Term(models.Model):
     objects = ScopedQuerySet.as_manager()
     scope_area_field = "area_code"
     scope_view_permission = Perm.PARTY_VIEW
-    scope_extra_q = staticmethod(_via_organisation_q)
+    scope_extra_q = staticmethod(_chain_q("organisation__path"))
 
     class Meta:
         verbose_name = _("任期")
@@ -184,15 +186,6 @@ class Education(models.TextChoices):
     COLLEGE = "college", _("大学专科")
     SECONDARY = "secondary", _("中专/高中")
     JUNIOR = "junior", _("初中及以下")
-
-
-def _member_q(scope: Any) -> Q:
-    condition = Q(pk__in=[])
-    for path in scope.org_paths:
-        condition |= Q(organisation__path__startswith=path)
-    if scope.resident_id:
-        condition |= Q(resident_id=scope.resident_id)
-    return condition
 
 
 class Member(models.Model):
@@ -253,7 +246,7 @@ class Member(models.Model):
     objects = ScopedQuerySet.as_manager()
     scope_area_field = "area_code"
     scope_view_permission = Perm.PARTY_VIEW
-    scope_extra_q = staticmethod(_member_q)
+    scope_extra_q = staticmethod(_chain_q("organisation__path", "resident_id"))
 
     class Meta:
         verbose_name = _("党员")
@@ -330,7 +323,7 @@ class CentralHousehold(models.Model):
     objects = ScopedQuerySet.as_manager()
     scope_area_field = "area_code"
     scope_view_permission = Perm.PARTY_VIEW
-    scope_extra_q = staticmethod(_via_organisation_q)
+    scope_extra_q = staticmethod(_chain_q("organisation__path"))
 
     class Meta:
         verbose_name = _("党员中心户")
@@ -355,15 +348,6 @@ class LinkSource(models.TextChoices):
     IMPORT = "import", _("花名册导入")
 
 
-def _liaison_q(scope: Any) -> Q:
-    condition = Q(pk__in=[])
-    for path in scope.org_paths:
-        condition |= Q(member__organisation__path__startswith=path)
-    if scope.resident_id:
-        condition |= Q(member__resident_id=scope.resident_id)
-    return condition
-
-
 class LiaisonLink(models.Model):
     """党员联系户: a member looks after a household. A household has one current liaison member."""
 
@@ -379,7 +363,7 @@ class LiaisonLink(models.Model):
     objects = ScopedQuerySet.as_manager()
     scope_area_field = "area_code"
     scope_view_permission = Perm.PARTY_VIEW
-    scope_extra_q = staticmethod(_liaison_q)
+    scope_extra_q = staticmethod(_chain_q("member__organisation__path", "member__resident_id"))
 
     class Meta:
         verbose_name = _("联系户")
