@@ -350,3 +350,25 @@ def test_a_member_living_elsewhere_is_known_by_their_id_number(world: World):
         party.register_member(**fields | {"organisation": p.branch2})
     assert "id_number" in exc.value.message_dict
     assert Member.objects.get(pk=p.member1.pk).id_hash == world.resident1.id_hash
+
+
+def test_the_chains_figures_follow_every_change(world: World):
+    p = party_world(world)
+    actor = world.users["secretary"]
+    before = queries.subtree_figures([p.committee])[p.committee.pk]
+    assert (before.members, before.central_households, before.liaison_households) == (2, 1, 2)
+    group = party.create_organisation(
+        actor=actor,
+        name="合唱党小组",
+        kind=OrgKind.GROUP,
+        org_type=OrgType.INTEREST,
+        area=world.grid1,
+        parent=p.branch1,
+    )
+    _full_members(world, group, 2)
+    party.link_household(actor=actor, member=p.member1, household=p.household3)
+    party.designate_central_household(actor=actor, keeper=p.member1, designated_on=datetime.date(2026, 1, 1))
+    after = queries.subtree_figures([p.committee, p.branch1, group])
+    assert (after[p.committee.pk].members, after[p.committee.pk].liaison_households) == (4, 3)
+    assert (after[p.branch1.pk].members, after[p.branch1.pk].central_households) == (3, 1)
+    assert after[group.pk].full_members == 2

@@ -93,9 +93,12 @@ def coverage(area: Area) -> Coverage:
 
 
 def invalidate_coverage(*area_codes: str) -> None:
-    """Drop the coverage figures of these areas and of every area above them, now and after the
-    commit (so that figures counted mid-transaction are not kept)."""
+    """Drop the coverage figures of these areas and of every area above them, and the chain's
+    figures of their communities, now and after the commit (so that figures counted
+    mid-transaction are not kept)."""
     keys = {_coverage_key(code[:n]) for code in area_codes for n in CODE_LENGTH.values() if len(code) >= n}
+    community = CODE_LENGTH[Level.COMMUNITY]
+    keys |= {_figures_key(code[:community]) for code in area_codes if len(code) >= community}
     if keys:
         cache.delete_many(keys)
         transaction.on_commit(lambda: cache.delete_many(keys))
@@ -194,23 +197,46 @@ class OrgFigures:
 
 def subtree_figures(organisations: list[Organisation]) -> dict[int, OrgFigures]:
     """Members, full members, central households and liaison households of each organisation's
-    whole subtree, in three grouped queries over the organisations' common ancestors."""
-    figures = {org.pk: OrgFigures() for org in organisations}
-    if not organisations:
-        return figures
-    roots = Q(pk__in=[])
+    whole subtree. Organisations sit in a community or one of its grids, so each community's
+    figures are counted together (three grouped queries) and kept in the cache until a change
+    there (`invalidate_coverage`)."""
+    by_community: dict[str, dict[int, OrgFigures]] = {}
+    result = {}
     for org in organisations:
-        roots |= Q(path__startswith=org.path)
-    paths = dict(Organisation.objects.filter(roots).values_list("id", "path"))
+        community = org.area_code[: CODE_LENGTH[Level.COMMUNITY]]
+        if community not in by_community:
+            by_community[community] = community_figures(community)
+        result[org.pk] = by_community[community].get(org.pk, OrgFigures())
+    return result
+
+
+def _figures_key(community: str) -> str:
+    return f"party:figures:{community}"
+
+
+def community_figures(community: str) -> dict[int, OrgFigures]:
+    """Subtree figures of every organisation of one community, by organisation id."""
+    key = _figures_key(community)
+    cached: dict[int, OrgFigures] | None = cache.get(key)
+    if cached is None:
+        cached = _count_community_figures(community)
+        cache.set(key, cached, COVERAGE_LIVE_SECONDS)
+    return cached
+
+
+def _count_community_figures(community: str) -> dict[int, OrgFigures]:
+    paths = dict(Organisation.objects.filter(area_code__startswith=community).values_list("id", "path"))
+    figures = {pk: OrgFigures() for pk in paths}
 
     def add(org_id: int, name: str, n: int) -> None:
-        path = paths.get(org_id, "")
-        for org in organisations:
-            if path.startswith(org.path):
-                setattr(figures[org.pk], name, getattr(figures[org.pk], name) + n)
+        # Every organisation on the path from the root down to this one counts it.
+        for ancestor in paths.get(org_id, "").strip("/").split("/"):
+            if ancestor and int(ancestor) in figures:
+                entry = figures[int(ancestor)]
+                setattr(entry, name, getattr(entry, name) + n)
 
     member_rows = (
-        Member.objects.filter(organisation_id__in=paths, active=True)
+        Member.objects.filter(area_code__startswith=community, active=True)
         .values("organisation_id")
         .annotate(n=Count("id"), full=Count("id", filter=Q(status=MemberStatus.FULL)))
         .order_by()
@@ -219,14 +245,14 @@ def subtree_figures(organisations: list[Organisation]) -> dict[int, OrgFigures]:
         add(row["organisation_id"], "members", row["n"])
         add(row["organisation_id"], "full_members", row["full"])
     for org_id, n in (
-        CentralHousehold.objects.filter(organisation_id__in=paths)
+        CentralHousehold.objects.filter(organisation__area_code__startswith=community)
         .values_list("organisation_id")
         .annotate(n=Count("id"))
         .order_by()
     ):
         add(org_id, "central_households", n)
     for org_id, n in (
-        LiaisonLink.objects.filter(member__organisation_id__in=paths, ended_on__isnull=True)
+        LiaisonLink.objects.filter(member__area_code__startswith=community, ended_on__isnull=True)
         .values_list("member__organisation_id")
         .annotate(n=Count("id"))
         .order_by()

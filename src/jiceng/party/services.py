@@ -122,6 +122,7 @@ def create_organisation(
     org.path = f"{parent.path if parent else '/'}{org.pk}/"
     org.save(update_fields=["path"])
     audit.record(actor, Action.CREATE, org, fields=["name", "kind", "org_type", "parent", "area"])
+    figures.invalidate(org.area_code)
     return org
 
 
@@ -136,6 +137,7 @@ def update_organisation(*, actor: Any, organisation: Organisation, **fields: Any
     if changed:
         org.save(update_fields=[*changed, "updated_at"])
         audit.record(actor, Action.UPDATE, org, fields=changed)
+        figures.invalidate(org.area_code)
     return org
 
 
@@ -428,6 +430,7 @@ def designate_central_household(
     )
     Member.objects.filter(pk=keeper.pk).update(central_household=central)
     audit.record(actor, Action.CREATE, central, fields=["household", "keeper", "organisation"])
+    figures.invalidate(central.area_code, organisation.area_code)
     return central
 
 
@@ -445,6 +448,7 @@ def attach_members(*, actor: Any, central: CentralHousehold, members: Iterable[M
         raise ValidationError({"members": _("%(names)s不是该支部的在册党员") % {"names": "、".join(outside)}})
     count = Member.objects.filter(pk__in=[m.pk for m in chosen]).update(central_household=central)
     audit.record(actor, Action.UPDATE, central, fields=["linked_members"])
+    figures.invalidate(central.area_code)
     return count
 
 
@@ -453,6 +457,7 @@ def detach_member(*, actor: Any, member: Member) -> None:
     require(actor, Perm.PARTY_CHANGE, member)
     Member.objects.filter(pk=member.pk).update(central_household=None)
     audit.record(actor, Action.UPDATE, member, fields=["central_household"])
+    figures.invalidate(member.area_code)
 
 
 # ---- liaison links -------------------------------------------------------------------------

@@ -16,6 +16,7 @@ from jiceng.accounts.roles import Perm
 from jiceng.accounts.scope import has_perm, scope_for
 from jiceng.audit.models import Action
 from jiceng.audit.services import Entry
+from jiceng.dashboard import queries as figures
 from jiceng.party import rules
 from jiceng.party.models import Organisation, OrgKind, OrgType
 from jiceng.party.services import check_placement
@@ -232,4 +233,5 @@ class OrganisationRoster(Roster):
             org.save(update_fields=["path"])
             created[row.number] = org
             entries.append(Entry(Action.CREATE, org, fields=AUDITED_FIELDS))
+        figures.invalidate(*{org.area_code for org in created.values()})
         return {"organisations": len(created)}, entries
