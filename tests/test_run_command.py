@@ -40,7 +40,8 @@ def test_run_serves_pages_and_starts_the_worker(tmp_path: Path):
     )
     try:
         body = ""
-        for _ in range(100):
+        # The first start collects and compresses the static files (about 20 s on 2 cores).
+        for _ in range(450):
             try:
                 with urllib.request.urlopen(
                     f"http://127.0.0.1:{port}/accounts/login/", timeout=2
