@@ -236,3 +236,21 @@ def test_other_communities_have_about_5_5_percent_members() -> None:
     # What the grid branches keep stays under the 50 a branch should normally have.
     in_grids = len(members) - len(selection.functional)
     assert in_grids / plan.grids <= rules.BRANCH_SOFT_LIMIT
+
+
+def test_the_demo_community_has_five_sinking_units_and_in_service_hours(tiny: Any) -> None:
+    from jiceng.units.models import InServiceRegistration, ServiceRecord, SinkingUnit, UnitPairing
+    from jiceng.units.queries import Period, unit_figures
+
+    assert SinkingUnit.objects.count() == 5
+    assert UnitPairing.objects.filter(ended_on__isnull=True).count() == 5
+    registrations = InServiceRegistration.objects.select_related("member")
+    assert registrations.exists()
+    assert all(r.member.category == MemberCategory.IN_SERVICE for r in registrations)
+    street = User.objects.get(username="street")
+    figures = unit_figures(street, Period(datetime.date(2000, 1, 1), datetime.date.today()))
+    listed = {unit: f for unit, f in figures.items() if unit is not None}
+    assert sum(f.hours for f in listed.values()) == sum(
+        r.hours for r in ServiceRecord.objects.filter(registration__work_unit__isnull=False)
+    )
+    assert sum(f.registered for f in listed.values()) == registrations.filter(work_unit__isnull=False).count()

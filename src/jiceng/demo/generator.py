@@ -23,6 +23,7 @@ from jiceng.audit.models import Action
 from jiceng.common import crypto, pinyin
 from jiceng.common.masking import mask_id_number, mask_phone
 from jiceng.demo import party, population, shapes
+from jiceng.demo import units as demo_units
 from jiceng.demo.accounts import create_demo_accounts
 from jiceng.demo.writer import RowWriter
 from jiceng.people.models import CareTag, Household, ResidenceRecord, Resident
@@ -147,7 +148,23 @@ def generate(
         )
         flagship = communities[plan.streets[0].communities[0].code]
         grids = list(Area.objects.filter(parent=flagship).order_by("code"))
-        create_demo_accounts(district=district, street=streets[0], community=flagship, grids=grids)
+        accounts = {
+            u.username: u
+            for u in create_demo_accounts(
+                district=district, street=streets[0], community=flagship, grids=grids
+            )
+        }
+        units_tally = demo_units.build(
+            street_admin=accounts["street"],
+            secretary=accounts["secretary"],
+            street=streets[0],
+            community=flagship,
+            seed=seed,
+        )
+        say(
+            f"双报到: {units_tally.units} sinking units, {units_tally.registrations} in-service members "
+            f"registered, {units_tally.records} service records ({units_tally.hours} hours)"
+        )
         audit.record(
             None,
             Action.IMPORT,
