@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "jiceng.notifications",
     "jiceng.units",
     "jiceng.workdays",
+    "jiceng.appeals",
     "jiceng.rosters",
     "jiceng.dashboard",
     "jiceng.demo",

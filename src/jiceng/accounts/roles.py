@@ -39,11 +39,17 @@ class Perm:
     PARTY_EXPORT = "party.export"
     UNITS_MANAGE = "units.manage"  # sinking units, their pairings and service posts
     SERVICE_RECORD = "units.record_service"  # an in-service member's own registration and hours
+    APPEALS_VIEW = "appeals.view"
+    APPEALS_SUBMIT = "appeals.submit"  # raise an appeal: residents for their household, staff for anyone
+    APPEALS_HANDLE = "appeals.handle"  # accept, dispatch, handle, verify, close in one's area
 
 
 _AREA_WORK = {
     Perm.TERRITORY_VIEW,
     Perm.PARTY_VIEW,
+    Perm.APPEALS_VIEW,
+    Perm.APPEALS_SUBMIT,
+    Perm.APPEALS_HANDLE,
     Perm.PEOPLE_VIEW,
     Perm.PEOPLE_CHANGE,
     Perm.PEOPLE_REVEAL,
@@ -59,6 +65,8 @@ _OVERSIGHT = {
     Perm.PARTY_VIEW,
     Perm.PARTY_EXPORT,
     Perm.UNITS_MANAGE,
+    Perm.APPEALS_VIEW,
+    Perm.APPEALS_HANDLE,  # street departments take escalated appeals (吹哨报到)
 }
 _COMMUNITY_WORK = _AREA_WORK | {
     Perm.TERRITORY_CHANGE,
@@ -77,8 +85,10 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     # Party members see their own household and the households they liaise with, their own
     # member record, and record their own in-service hours; residents see their own household
     # (person scope, see scope.py).
-    Role.PARTY_MEMBER: frozenset({Perm.PEOPLE_VIEW, Perm.PARTY_VIEW, Perm.SERVICE_RECORD}),
-    Role.RESIDENT: frozenset({Perm.PEOPLE_VIEW}),
+    Role.PARTY_MEMBER: frozenset(
+        {Perm.PEOPLE_VIEW, Perm.PARTY_VIEW, Perm.SERVICE_RECORD, Perm.APPEALS_VIEW, Perm.APPEALS_SUBMIT}
+    ),
+    Role.RESIDENT: frozenset({Perm.PEOPLE_VIEW, Perm.APPEALS_VIEW, Perm.APPEALS_SUBMIT}),
     Role.SYSTEM_ADMIN: frozenset({Perm.SYSTEM_CONFIGURE}),
     Role.SECURITY_ADMIN: frozenset({Perm.ACCOUNTS_MANAGE}),
     Role.AUDIT_ADMIN: frozenset({Perm.AUDIT_VIEW}),

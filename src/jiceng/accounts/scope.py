@@ -23,6 +23,8 @@ class Scope:
     org_paths: tuple[str, ...] = ()
     # The user's own resident record, for the records that are about them (their member record).
     resident_id: int | None = None
+    # The user themself, for records that name them (appeals they raised or handle).
+    user_id: int | None = None
 
     def covers(self, code: str, household_id: int | None = None) -> bool:
         if any(code.startswith(prefix) for prefix in self.area_codes):
@@ -35,11 +37,19 @@ class Scope:
         path = getattr(obj, "scope_org_path", None) if self.org_paths else None
         if path and any(path.startswith(p) for p in self.org_paths):
             return True
-        return self.resident_id is not None and getattr(obj, "scope_resident_id", None) == self.resident_id
+        if self.resident_id is not None and getattr(obj, "scope_resident_id", None) == self.resident_id:
+            return True
+        return self.user_id is not None and self.user_id in getattr(obj, "scope_user_ids", ())
 
     @property
     def is_empty(self) -> bool:
-        return not self.area_codes and not self.household_ids and not self.org_paths and not self.resident_id
+        return (
+            not self.area_codes
+            and not self.household_ids
+            and not self.org_paths
+            and not self.resident_id
+            and not self.user_id
+        )
 
 
 def bindings(user: "User") -> list[tuple[str, str | None]]:
@@ -85,6 +95,7 @@ def _compute_scope(user: Any, permission: str) -> Scope:
         household_ids=tuple(sorted(households)),
         org_paths=org_paths,
         resident_id=user.resident_id if own_record else None,
+        user_id=user.pk if own_record or codes else None,
     )
 
 
