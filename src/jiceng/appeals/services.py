@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from jiceng.accounts.models import User
 from jiceng.accounts.roles import Perm, Role
 from jiceng.accounts.scope import has_perm, require
-from jiceng.appeals import routing
+from jiceng.appeals import duplicates, routing
 from jiceng.appeals.models import (
     OPEN_STATUSES,
     Appeal,
@@ -207,7 +207,7 @@ def submit(
         channel=channel,
         category=category,
         text=text,
-        keywords=" ".join(_keywords(text)),
+        keywords=" ".join(duplicates.keywords(text)),
         anonymous=anonymous,
         submitter=actor if getattr(actor, "pk", None) else None,
         reporter_name=reporter_name.strip() or (actor.get_full_name() if getattr(actor, "pk", None) else ""),
@@ -246,17 +246,6 @@ def _handlers_of_place(area_code: str) -> list[User]:
             role_bindings__area__code__in=codes,
         ).distinct()
     )
-
-
-def _keywords(text: str) -> list[str]:
-    """Keywords of the text (jieba's TF-IDF), kept for duplicates and hot issues."""
-    import logging
-
-    import jieba
-    import jieba.analyse
-
-    jieba.setLogLevel(logging.WARNING)  # not the dictionary-loading chatter on every start
-    return list(jieba.analyse.extract_tags(text, topK=8))
 
 
 # ---- acceptance ------------------------------------------------------------------------------
