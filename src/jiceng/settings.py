@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "jiceng.units",
     "jiceng.workdays",
     "jiceng.appeals",
+    "jiceng.open311",
     "jiceng.rosters",
     "jiceng.dashboard",
     "jiceng.demo",
@@ -211,3 +212,15 @@ if not DEBUG and not env("PYTEST_VERSION"):
 if env("PYTEST_VERSION"):
     # Tests create many users: a fast hash keeps the suite quick (never used outside tests).
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+# Notifications: always in the platform; also by e-mail and SMS to users who have an address or
+# a phone on record, through these backends (console ones print instead of sending).
+NOTIFY_CHANNELS = [c.strip() for c in env("JICENG_NOTIFY_CHANNELS", "email,sms").split(",") if c.strip()]
+EMAIL_BACKEND = env("JICENG_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = env("JICENG_EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("JICENG_EMAIL_PORT", 25)
+EMAIL_HOST_USER = env("JICENG_EMAIL_USER")
+EMAIL_HOST_PASSWORD = env("JICENG_EMAIL_PASSWORD")
+EMAIL_USE_TLS = env_bool("JICENG_EMAIL_TLS")
+DEFAULT_FROM_EMAIL = env("JICENG_EMAIL_FROM", "jiceng@localhost")
+SMS_BACKEND = env("JICENG_SMS_BACKEND", "jiceng.notifications.channels.ConsoleSmsBackend")

@@ -1,14 +1,17 @@
-"""Sending notifications. In-platform messages are the channel every deployment has; others
-(SMS, a WeChat public account) can be added behind `notify` later."""
+"""Sending notifications. In-platform messages are the channel every deployment has; e-mail and
+SMS follow through the worker (channels.py); another channel (a WeChat public account) is one
+more function there."""
 
 from collections.abc import Iterable
 from typing import Any
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
 from jiceng.notifications.models import Notification
+from jiceng.notifications.tasks import deliver_notifications
 
 
 def notify(recipients: Iterable[Any], title: str, body: str = "", link: str = "", topic: str = "") -> int:
@@ -26,6 +29,15 @@ def notify(recipients: Iterable[Any], title: str, body: str = "", link: str = ""
     with transaction.atomic():
         Notification.objects.bulk_create(rows, ignore_conflicts=bool(topic))
     _forget_counts(users)
+    if rows and settings.NOTIFY_CHANNELS:
+        ids = (
+            list(
+                Notification.objects.filter(topic=topic, recipient_id__in=users).values_list("pk", flat=True)
+            )
+            if topic  # rows inserted ignoring conflicts come back without their keys
+            else [row.pk for row in rows]
+        )
+        transaction.on_commit(lambda: deliver_notifications(ids))
     return len(rows)
 
 
