@@ -27,7 +27,20 @@ from tests.units import matrix as units_matrix
 PARTS = [matrix_pages, matrix_liaison, matrix_api, units_matrix, notifications_matrix]
 
 # Pages anyone may open without logging in.
-PUBLIC_PAGES = {"accounts:login", "accounts:login_totp", "accounts:totp_enroll", "set_language"}
+PUBLIC_PAGES = {
+    "accounts:login",
+    "accounts:login_totp",
+    "accounts:totp_enroll",
+    "set_language",
+    # Open311 GeoReport v2 reads are public by the specification; without an api_key they show
+    # public fields only (tests/open311 proves no personal data appears), with one the key's scope.
+    "open311:discovery",
+    "open311:services",
+    "open311:service",
+    "open311:requests",
+    "open311:request",
+    "open311:token",
+}
 
 # URL name -> the kwargs naming one of grid 2's objects (None: the page takes no object).
 PAGE_OBJECTS: dict[str, Callable[[World], dict[str, Any]] | None] = {

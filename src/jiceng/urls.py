@@ -16,4 +16,5 @@ urlpatterns = [
     path("audit/", include("jiceng.audit.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("api/v1/", api.urls),
+    path("open311/v2/", include("jiceng.open311.urls")),
 ]
