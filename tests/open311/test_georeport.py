@@ -290,6 +290,8 @@ def test_the_place_must_resolve_within_the_keys_scope(world: World):
     assert response.status_code == 400
     response = post(**fields, lat="36.85")  # half a point
     assert response.status_code == 400 and "long" in as_json(response)[0]["description"]
+    for lat, long in [("NaN", "118.05"), ("91", "118.05"), ("north", "118.05")]:
+        assert post(**fields, lat=lat, long=long).status_code == 400, lat
     assert not Appeal.objects.exists()
 
 
@@ -371,6 +373,7 @@ def test_filters_by_service_code_dates_and_ids(filed: dict[str, Appeal]):
         {"start_date": "2026-01-01T00:00:00Z", "end_date": "2026-06-01T00:00:00Z"},  # over 90 days
         {"start_date": "2026-02-01T00:00:00Z", "end_date": "2026-01-01T00:00:00Z"},
         {"service_request_id": "1,abc"},
+        {"service_request_id": ",".join(str(n) for n in range(1, 1002))},  # over the 1,000 a list holds
     ],
 )
 def test_invalid_parameters_are_400(db: Any, params: dict[str, str]):

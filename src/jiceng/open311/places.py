@@ -39,7 +39,11 @@ def parse_point(lat: str, long: str) -> tuple[Decimal, Decimal] | None:
         point = (Decimal(lat), Decimal(long))
     except InvalidOperation:
         point = None
-    if point is None or not (-90 <= point[0] <= 90 and -180 <= point[1] <= 180):
+    if (
+        point is None
+        or not all(p.is_finite() for p in point)
+        or not (-90 <= point[0] <= 90 and -180 <= point[1] <= 180)
+    ):
         raise Open311Error(400, _("lat 和 long 须同时提供，且为 WGS84 经纬度（如 lat=36.8&long=118.05）"))
     return point
 

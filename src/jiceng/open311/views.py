@@ -176,8 +176,8 @@ def _list(request: HttpRequest, fmt: str) -> HttpResponse:
     rows = _appeals(user)
     ids = _split(params.get("service_request_id", ""))
     if ids:
-        if not all(i.isdigit() for i in ids):
-            raise Open311Error(400, _("service_request_id 应为以逗号分隔的编号"))
+        if not all(i.isdigit() for i in ids) or len(ids) > MAX_REQUESTS:
+            raise Open311Error(400, _("service_request_id 应为以逗号分隔的编号，最多1000个"))
         rows = rows.filter(pk__in=[int(i) for i in ids])
     else:
         codes = _split(params.get("service_code", ""))
