@@ -270,6 +270,17 @@ def test_a_missing_or_invalid_key_is_403(world: World, api_key: str, fmt: str):
     assert not Appeal.objects.exists()
 
 
+def test_the_key_may_come_in_the_query_string(world: World):
+    response = Client(enforce_csrf_checks=True).post(
+        f"{BASE}/requests.json?api_key={key(world, 'grid01')}",
+        urlencode(
+            {"service_code": "garbage", "address_string": "世纪花园1号楼", "description": "垃圾没人清运"}
+        ),
+        content_type="application/x-www-form-urlencoded",
+    )
+    assert response.status_code == 200, response.content
+
+
 def test_a_missing_service_code_is_400_and_an_unknown_one_404(world: World):
     api_key = key(world, "grid01")
     response = post(api_key=api_key, address_string="世纪花园1号楼", description="垃圾没人清运")
@@ -419,8 +430,9 @@ def test_an_invalid_key_on_a_read_is_403(db: Any):
 
 def test_another_method_is_refused_in_the_error_format(db: Any):
     response = Client().delete(f"{BASE}/requests.json")
-    assert response.status_code == 405 and response["Allow"] == "GET, POST"
+    assert response.status_code == 405 and response["Allow"] == "GET, POST, HEAD"
     assert as_json(response)[0]["code"] == 405
+    assert Client().head(f"{BASE}/services.xml").status_code == 200  # as for any GET
 
 
 # ---- scope and privacy -------------------------------------------------------------------------
