@@ -17,6 +17,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from jiceng.accounts.models import ApiToken
 from jiceng.api import api
 from jiceng.rosters.models import ImportJob
+from tests.appeals import matrix_api as appeals_matrix_api
 from tests.conftest import World
 from tests.notifications import matrix as notifications_matrix
 from tests.party import matrix_api, matrix_liaison, matrix_pages
@@ -24,7 +25,7 @@ from tests.party.factories import party_world
 from tests.units import matrix as units_matrix
 
 # Each part of the platform lists its own URL names and routes beside its tests.
-PARTS = [matrix_pages, matrix_liaison, matrix_api, units_matrix, notifications_matrix]
+PARTS = [matrix_pages, matrix_liaison, matrix_api, units_matrix, notifications_matrix, appeals_matrix_api]
 
 # Pages anyone may open without logging in.
 PUBLIC_PAGES = {
@@ -87,7 +88,7 @@ PAGE_OBJECTS: dict[str, Callable[[World], dict[str, Any]] | None] = {
     "workdays:template": None,
 }
 # Pages of the system administrator's configuration: everyone else is refused (403).
-CONFIGURATION_PAGES = {"workdays:year"}
+CONFIGURATION_PAGES = {"workdays:year", "appeal_categories:edit"}
 for _part in PARTS:
     PAGE_OBJECTS.update(_part.PAGE_OBJECTS)
 

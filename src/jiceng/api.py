@@ -6,6 +6,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError
 
 from jiceng.api_auth import BearerToken, SessionWithCsrf
+from jiceng.appeals.api import router as appeals_router
 from jiceng.notifications.api import router as notifications_router
 from jiceng.party.api import router as party_router
 from jiceng.people.api import router as people_router
@@ -28,6 +29,7 @@ api.add_router("/units/", units_router)
 api.add_router("/notifications/", notifications_router)
 api.add_router("/rosters/", rosters_router)
 api.add_router("/workdays/", workdays_router)
+api.add_router("/appeals/", appeals_router)
 
 
 @api.exception_handler(ValidationError)

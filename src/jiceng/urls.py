@@ -13,6 +13,7 @@ urlpatterns = [
     path("notifications/", include("jiceng.notifications.urls")),
     path("rosters/", include("jiceng.rosters.urls")),
     path("settings/workdays/", include("jiceng.workdays.urls")),
+    path("settings/appeal-categories/", include("jiceng.appeals.category_urls")),
     path("audit/", include("jiceng.audit.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("api/v1/", api.urls),

@@ -37,6 +37,7 @@ def nav_items(request: HttpRequest) -> list[NavItem]:
         ((Perm.AUDIT_VIEW,), _("审计日志"), "audit:log", "list-check"),
         ((Perm.SYSTEM_CONFIGURE,), _("系统设置"), "people:care_tags", "settings"),
         ((Perm.SYSTEM_CONFIGURE,), _("工作日历"), "workdays:index", "calendar"),
+        ((Perm.SYSTEM_CONFIGURE,), _("诉求类别"), "appeal_categories:index", "category"),
     ]
     return [
         NavItem(label, _path(name), icon)
