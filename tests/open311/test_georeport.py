@@ -16,9 +16,10 @@ from django.utils import timezone
 
 from jiceng.accounts.models import ApiToken
 from jiceng.appeals import services as appeals
-from jiceng.appeals.models import Appeal, AppealEvent, Category, Channel, EventKind, Helper
+from jiceng.appeals.models import Appeal, AppealEvent, Category, Channel, EventKind, Helper, Status
 from jiceng.audit.models import AuditEvent
 from jiceng.open311.places import contains
+from jiceng.open311.records import open_or_closed
 from jiceng.territory.models import Area
 from tests.conftest import World
 from tests.party.factories import party_world
@@ -358,6 +359,12 @@ def test_status_maps_every_open_step_to_open_and_the_rest_to_closed(filed: dict[
     assert ids(Client().get(f"{BASE}/requests.json", {"status": "closed"})) == {filed["zhangsan"].pk}
     assert len(ids(Client().get(f"{BASE}/requests.json", {"status": "open,closed"}))) == 2
     assert Client().get(f"{BASE}/requests.json", {"status": "pending"}).status_code == 400
+
+
+@pytest.mark.parametrize("status", list(Status))
+def test_every_status_maps_to_open_or_closed(status: Status):
+    closed = {Status.CLOSED, Status.REJECTED, Status.MERGED}
+    assert open_or_closed(status) == ("closed" if status in closed else "open")
 
 
 def test_filters_by_service_code_dates_and_ids(filed: dict[str, Appeal]):
