@@ -225,3 +225,16 @@ def test_the_liaison_member_is_told_when_the_appeal_is_dispatched(world: World):
     appeal = appeals.accept(actor=world.users["grid02"], appeal=appeal, version=appeal.version)
     appeals.dispatch(actor=world.users["grid02"], appeal=appeal, version=appeal.version)
     assert Notification.objects.filter(recipient=wang, title__contains="您联系的住户").exists()
+
+
+def test_an_appeal_with_two_helpers_is_seen_once(world: World):
+    from jiceng.common.scoping import get_visible_or_404
+
+    appeal = _submit(world)
+    grid02 = world.users["grid02"]
+    appeal = appeals.accept(actor=grid02, appeal=appeal, version=appeal.version)
+    appeal = appeals.dispatch(actor=grid02, appeal=appeal, version=appeal.version)
+    appeals.add_helper(actor=grid02, appeal=appeal, user=world.users["staff"])
+    appeals.add_helper(actor=grid02, appeal=appeal, user=world.users["grid01"])
+    assert get_visible_or_404(Appeal, world.users["grid01"], pk=appeal.pk) == appeal  # a helper from grid 1
+    assert Appeal.objects.visible_to(world.users["secretary"]).filter(pk=appeal.pk).count() == 1

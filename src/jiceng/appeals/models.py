@@ -123,7 +123,9 @@ def _appeal_q(scope: object) -> Q:
     condition = Q(pk__in=[])
     user_id = getattr(scope, "user_id", None)
     if user_id:
-        condition |= Q(submitter_id=user_id) | Q(handler_id=user_id) | Q(helpers__user_id=user_id)
+        # A subquery, not a join: an appeal with several helpers must come back once.
+        helping = Helper.objects.filter(user_id=user_id).values("appeal_id")
+        condition |= Q(submitter_id=user_id) | Q(handler_id=user_id) | Q(pk__in=helping)
     return condition
 
 

@@ -48,6 +48,6 @@ def add_photos(*, actor: Any, appeal: Appeal, photos: Iterable[Any], note: str =
     submitted = row.events.filter(kind=EventKind.SUBMITTED).order_by("id").first()
     before = set(row.photos.values_list("id", flat=True))
     # One rule for the limit and the storage, the one submit and add_note use.
-    services._photos(row, submitted, actor, files)
+    services.attach_photos(row, submitted, actor, files)
     audit.record(actor, Action.UPDATE, row, fields=["photos"])
     return list(row.photos.exclude(id__in=before).order_by("id"))

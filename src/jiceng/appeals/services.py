@@ -148,7 +148,7 @@ def _secretaries(area_code: str) -> list[User]:
     )
 
 
-def _photos(row: Appeal, event: AppealEvent | None, actor: Any, photos: Iterable[Any]) -> None:
+def attach_photos(row: Appeal, event: AppealEvent | None, actor: Any, photos: Iterable[Any]) -> None:
     files = list(photos)
     if row.photos.count() + len(files) > MAX_PHOTOS:
         raise ValidationError({"photos": _("每件诉求最多%(n)d张照片") % {"n": MAX_PHOTOS}})
@@ -226,7 +226,7 @@ def submit(
     event = AppealEvent.objects.create(
         appeal=appeal, kind=EventKind.SUBMITTED, actor=appeal.submitter, to_status=appeal.status
     )
-    _photos(appeal, event, actor, photos)
+    attach_photos(appeal, event, actor, photos)
     audit.record(actor, Action.CREATE, appeal, fields=["category", "text", "household", "reporter_phone"])
     notify(
         _secretaries(code) if kind == AppealKind.CONSULTATION else _handlers_of_place(code),
@@ -486,7 +486,7 @@ def add_note(*, actor: Any, appeal: Appeal, text: str, photos: Iterable[Any] = (
         from_status=row.status,
         to_status=row.status,
     )
-    _photos(row, event, actor, files)
+    attach_photos(row, event, actor, files)
     audit.record(actor, Action.UPDATE, row, fields=["events", *(["photos"] if files else [])])
     return event
 
@@ -508,7 +508,7 @@ def handle(*, actor: Any, appeal: Appeal, version: int, result: str, photos: Ite
         _unpause(row, now)
         fields += ["paused_at", "paused_seconds", "response_due", "resolution_due"]
     event = _save(row, actor, EventKind.HANDLED, fields, note=result.strip(), before=before)
-    _photos(row, event, actor, photos)
+    attach_photos(row, event, actor, photos)
     notify(
         [row.submitter],
         _("您的诉求%(n)s已办理，请确认") % {"n": row.number},
