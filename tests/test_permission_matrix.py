@@ -18,6 +18,7 @@ from jiceng.accounts.models import ApiToken
 from jiceng.api import api
 from jiceng.rosters.models import ImportJob
 from tests.appeals import matrix_api as appeals_matrix_api
+from tests.appeals import matrix_pages as appeals_matrix_pages
 from tests.conftest import World
 from tests.notifications import matrix as notifications_matrix
 from tests.party import matrix_api, matrix_liaison, matrix_pages
@@ -25,7 +26,15 @@ from tests.party.factories import party_world
 from tests.units import matrix as units_matrix
 
 # Each part of the platform lists its own URL names and routes beside its tests.
-PARTS = [matrix_pages, matrix_liaison, matrix_api, units_matrix, notifications_matrix, appeals_matrix_api]
+PARTS = [
+    matrix_pages,
+    matrix_liaison,
+    matrix_api,
+    units_matrix,
+    notifications_matrix,
+    appeals_matrix_api,
+    appeals_matrix_pages,
+]
 
 # Pages anyone may open without logging in.
 PUBLIC_PAGES = {

@@ -1,0 +1,162 @@
+"""Read paths of the appeal pages, always scoped: the queue, an appeal's timeline, the residents a
+caller may be, and whom an appeal may be dispatched to."""
+
+import datetime
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db.models import Q, QuerySet
+
+from jiceng.accounts.models import User
+from jiceng.accounts.roles import Role
+from jiceng.appeals import routing
+from jiceng.appeals.models import OPEN_STATUSES, Appeal, AppealEvent, Category, Status
+from jiceng.common import crypto
+from jiceng.common.identity import normalize_phone
+from jiceng.people.models import CURRENT_STATUSES, Resident
+from jiceng.territory.models import ancestor_codes
+from jiceng.units.models import SinkingUnit
+
+# The clock runs from dispatch until the handler reports the result.
+RUNNING_STATUSES = (Status.DISPATCHED, Status.IN_PROGRESS)
+TEXT_PREVIEW = 60
+CALLER_LIMIT = 10
+
+
+def appeals_for(user: Any) -> QuerySet[Appeal]:
+    """The appeals the user may see. Distinct: an appeal with several helpers matches the
+    scope's helper condition once for each."""
+    return Appeal.objects.visible_to(user).distinct()
+
+
+@dataclass(frozen=True)
+class QueueFilter:
+    status: str = "open"  # "open", "all" or one Status value
+    category: int | None = None  # a category and its sub-categories
+    overdue: bool = False
+    mine: bool = False  # handled or helped by the user
+
+
+def queue(user: Any, f: QueueFilter, now: datetime.datetime) -> QuerySet[Appeal]:
+    qs = appeals_for(user)
+    if f.status == "open":
+        qs = qs.filter(status__in=OPEN_STATUSES)
+    elif f.status in Status.values:
+        qs = qs.filter(status=f.status)
+    if f.category:
+        qs = qs.filter(Q(category_id=f.category) | Q(category__parent_id=f.category))
+    if f.overdue:
+        qs = qs.filter(status__in=RUNNING_STATUSES, paused_at__isnull=True, resolution_due__lt=now)
+    if f.mine:
+        qs = qs.filter(Q(handler=user) | Q(helpers__user=user))
+    return qs
+
+
+_ROW_COLUMNS = (
+    "id",
+    "number",
+    "kind",
+    "status",
+    "text",
+    "address",
+    "created_at",
+    "response_due",
+    "resolution_due",
+    "responded_at",
+    "paused_at",
+    "flagged",
+    "rating",
+    "category__name",
+    "handler__display_name",
+    "handler__username",
+)
+
+
+def queue_rows(appeals: QuerySet[Appeal], now: datetime.datetime) -> Iterator[dict[str, Any]]:
+    """Appeals as plain dicts for the queue, one query, with their overdue marks."""
+    for r in appeals.values(*_ROW_COLUMNS):
+        row: dict[str, Any] = dict(r)
+        text = row["text"]
+        row["text"] = text if len(text) <= TEXT_PREVIEW else text[:TEXT_PREVIEW] + "…"
+        row["category"] = row.pop("category__name")
+        row["handler"] = row.pop("handler__display_name") or row.pop("handler__username") or ""
+        row.pop("handler__username", None)
+        running = row["status"] in RUNNING_STATUSES and row["paused_at"] is None
+        due = row["resolution_due"]
+        row["overdue"] = running and due is not None and due < now
+        row["response_late"] = (
+            running
+            and row["responded_at"] is None
+            and row["response_due"] is not None
+            and row["response_due"] < now
+        )
+        yield row
+
+
+def category_choices(active_only: bool) -> list[Any]:
+    """The category tree as grouped choices: a top category without sub-categories is one
+    option; one with sub-categories is a group holding itself and all below it."""
+    children: dict[int | None, list[dict[str, Any]]] = {}
+    for c in Category.objects.order_by("sort_order", "id").values("id", "name", "parent_id", "active"):
+        children.setdefault(c["parent_id"], []).append(dict(c))
+
+    def below(parent_id: int, prefix: str) -> Iterator[tuple[int, str]]:
+        for c in children.get(parent_id, []):
+            if c["active"] or not active_only:
+                yield c["id"], prefix + c["name"]
+            yield from below(c["id"], prefix + c["name"] + " / ")
+
+    choices: list[Any] = []
+    for top in children.get(None, []):
+        options = [(top["id"], top["name"])] if top["active"] or not active_only else []
+        options += list(below(top["id"], ""))
+        if len(options) == 1 and not children.get(top["id"]):
+            choices.append(options[0])
+        elif options:
+            choices.append((top["name"], options))
+    return choices
+
+
+def timeline(appeal: Appeal) -> list[AppealEvent]:
+    return list(
+        AppealEvent.objects.filter(appeal=appeal)
+        .select_related("actor")
+        .prefetch_related("photos")
+        .order_by("at", "id")
+    )
+
+
+def callers(user: Any, phone: str) -> list[Resident]:
+    """Current residents the user may see whose phone number is this one (by its lookup hash)."""
+    try:
+        number = normalize_phone(phone)
+    except ValidationError:
+        return []
+    return list(
+        Resident.objects.visible_to(user)
+        .filter(phone_hash=crypto.lookup_hash(number), residence_status__in=CURRENT_STATUSES)
+        .select_related("household__building__estate")
+        .order_by("name", "id")[:CALLER_LIMIT]
+    )
+
+
+def handler_candidates(appeal: Appeal) -> QuerySet[User]:
+    """Who may be chosen to handle it: the community's staff and grid workers, and the
+    household's liaison member."""
+    community = appeal.area_code[:12]
+    condition = Q(
+        role_bindings__role__in=[Role.GRID_WORKER, Role.COMMUNITY_STAFF, Role.COMMUNITY_SECRETARY],
+        role_bindings__area__code__startswith=community,
+    )
+    liaison = routing.user_of(appeal.liaison_member) if appeal.liaison_member_id else None
+    if liaison is not None:
+        condition |= Q(pk=liaison.pk)
+    return User.objects.filter(condition, is_active=True).distinct().order_by("username")
+
+
+def unit_candidates(appeal: Appeal) -> QuerySet[SinkingUnit]:
+    """Sinking units managed by the appeal's community or the street and district above it."""
+    community = appeal.area_code[:12]
+    return SinkingUnit.objects.filter(active=True, area_code__in=[*ancestor_codes(community), community])

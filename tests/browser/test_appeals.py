@@ -1,0 +1,86 @@
+"""A resident reports uncollected rubbish from their phone with a photo; grid 2's worker accepts
+it, dispatches it, handles it with a photo of the result and closes it; the resident rates it."""
+
+import re
+
+import pytest
+from PIL import Image
+
+from jiceng.appeals.models import Appeal, Rating, Status
+from tests.browser.conftest import login
+from tests.browser.test_mobile import PHONE, assert_fits_the_screen
+from tests.conftest import World
+from tests.party.factories import party_world
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+
+
+def _photo(path, colour: str) -> str:
+    Image.new("RGB", (64, 48), colour).save(path, "JPEG")
+    return str(path)
+
+
+def test_an_appeal_from_a_phone_to_its_rating(world: World, new_page, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    party_world(world)  # 王五 liaises with 李四's household
+    errors: list[str] = []
+
+    # 李四 (resident01) reports it from their phone.
+    phone = new_page(**PHONE)
+    phone.on("pageerror", lambda exc: errors.append(str(exc)))
+    login(phone, "resident01")
+    phone.goto("/appeals/new/")
+    assert "世纪花园2号楼1单元201室" in phone.get_by_test_id("own-household").inner_text()
+    phone.select_option("#id_category", label="垃圾清运")
+    phone.fill("#id_text", "楼下垃圾三天没有清运，气味很大")
+    phone.set_input_files("#id_photos", [_photo(tmp_path / "before.jpg", "brown")])
+    assert_fits_the_screen(phone, "appeal-new")
+    phone.get_by_test_id("submit-appeal").click()
+    phone.wait_for_url(re.compile(r"/appeals/\d+/$"))
+    appeal = Appeal.objects.get()
+    # The photo is served back to its submitter (64 pixels wide, as taken).
+    phone.wait_for_function(
+        "() => document.querySelector('[data-testid=appeal-photos] img').naturalWidth === 64"
+    )
+    assert_fits_the_screen(phone, "appeal-detail")
+    phone.goto("/appeals/")
+    row = phone.get_by_test_id("appeal-row").filter(has_text=appeal.number)
+    assert row.get_by_test_id("appeal-status").inner_text() == "待受理"
+    assert_fits_the_screen(phone, "appeal-mine")
+
+    # Grid 2's worker finds it in the queue and takes it through.
+    desk = new_page()
+    desk.on("pageerror", lambda exc: errors.append(str(exc)))
+    login(desk, "grid02")
+    desk.goto("/appeals/")
+    desk.get_by_test_id("appeal-row").filter(has_text=appeal.number).click()
+    desk.wait_for_url(f"**/appeals/{appeal.pk}/")
+    desk.get_by_test_id("step-accept").click()
+    desk.get_by_text("已受理", exact=True).first.wait_for()
+    assert "grid02" in desk.get_by_test_id("default-route").inner_text()
+    desk.get_by_test_id("step-dispatch").click()
+    desk.get_by_text("已派单给grid02").wait_for()
+    assert "剩余" in desk.get_by_test_id("clock").last.inner_text()
+    desk.get_by_test_id("open-handle").click()
+    desk.fill("#result", "已联系物业清运并消杀")
+    desk.set_input_files("#handle-photos", [_photo(tmp_path / "after.jpg", "green")])
+    desk.get_by_test_id("step-handle").click()
+    desk.get_by_text("已提交办理结果，等待核查").wait_for()
+    assert desk.get_by_test_id("event-handled").get_by_test_id("event-photo").count() == 1
+    desk.get_by_test_id("step-verify").click()
+    desk.get_by_text("已确认解决").wait_for()
+    desk.get_by_test_id("step-close").click()
+    desk.get_by_text("已办结，已请诉求人评价").wait_for()
+
+    # 李四 sees the result and rates it.
+    phone.goto(f"/appeals/{appeal.pk}/")
+    assert phone.get_by_test_id("appeal-result").inner_text() == "已联系物业清运并消杀"
+    phone.get_by_test_id("rate-form").get_by_text("满意", exact=True).click()
+    phone.get_by_test_id("rate-form").locator("textarea").fill("处理很及时")
+    assert_fits_the_screen(phone, "appeal-rate")
+    phone.get_by_test_id("step-rate").click()
+    phone.get_by_text("感谢您的评价").wait_for()
+    assert phone.get_by_test_id("appeal-rating").inner_text() == "满意 · 处理很及时"
+    appeal.refresh_from_db()
+    assert (appeal.status, appeal.rating, appeal.photos.count()) == (Status.CLOSED, Rating.SATISFIED, 2)
+    assert errors == []
