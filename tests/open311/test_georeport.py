@@ -314,6 +314,7 @@ def test_a_point_inside_a_grid_boundary_files_it_in_that_grid(world: World):
     assert response.status_code == 200, response.content
     appeal = Appeal.objects.get(pk=as_json(response)[0]["service_request_id"])
     assert appeal.area_code == world.grid1.code and appeal.building is None
+    assert (str(appeal.latitude), str(appeal.longitude)) == ("36.850000", "118.050000")  # the pin is kept
     response = post(api_key=key(world, "staff"), **{**fields, "lat": "30.0"})
     assert response.status_code == 400
 

@@ -8,6 +8,7 @@ workers act on the same appeal exactly one succeeds and no update is lost.
 
 import datetime
 from collections.abc import Iterable
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -177,9 +178,11 @@ def submit(
     reporter_phone: str = "",
     anonymous: bool = False,
     photos: Iterable[Any] = (),
+    point: tuple[Decimal, Decimal] | None = None,
 ) -> Appeal:
     """Take in an appeal or consultation from any channel. The place is the household, else the
-    building, else an area (a grid or community) the actor works in."""
+    building, else an area (a grid or community) the actor works in; `point` is an optional map
+    pin (latitude, longitude, WGS84)."""
     errors: dict[str, str] = {}
     text = text.strip()
     if len(text) < 5:
@@ -218,6 +221,8 @@ def submit(
         building=building,
         address=address.strip() or (str(household) if household else str(building) if building else ""),
         area_code=code,
+        latitude=point[0].quantize(Decimal("0.000001")) if point else None,
+        longitude=point[1].quantize(Decimal("0.000001")) if point else None,
         liaison_member=None,
     )
     appeal.number = f"JC{timezone.localdate():%Y%m%d}{appeal.pk:06d}"

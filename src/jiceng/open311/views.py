@@ -162,6 +162,7 @@ def _create(request: HttpRequest, fmt: str) -> HttpResponse:
         reporter_name=f"{data.get('last_name', '').strip()}{data.get('first_name', '').strip()}",
         reporter_phone=data.get("phone", ""),
         anonymous=data.get(f"attribute[{records.ANONYMOUS}]", "").strip().lower() in ("true", "1"),
+        point=point,
     )
     created = {
         "service_request_id": appeal.pk,
