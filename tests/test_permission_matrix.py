@@ -95,6 +95,8 @@ PAGE_OBJECTS: dict[str, Callable[[World], dict[str, Any]] | None] = {
     "workdays:index": None,
     "workdays:year": lambda w: {"year": 2027},
     "workdays:template": None,
+    "appeal_measures:index": None,
+    "appeal_measures:export": None,
 }
 # Pages of the system administrator's configuration: everyone else is refused (403).
 CONFIGURATION_PAGES = {"workdays:year", "appeal_categories:edit"}

@@ -10,6 +10,7 @@ urlpatterns = [
     path("people/", include("jiceng.people.urls")),
     path("party/", include("jiceng.party.urls")),
     path("units/", include("jiceng.units.urls")),
+    path("appeals/measures/", include("jiceng.appeals.measure_urls")),
     path("appeals/", include("jiceng.appeals.urls")),
     path("notifications/", include("jiceng.notifications.urls")),
     path("rosters/", include("jiceng.rosters.urls")),

@@ -30,6 +30,7 @@ def nav_items(request: HttpRequest) -> list[NavItem]:
         ((Perm.PARTY_VIEW,), _("党建"), "party:chain", "flag"),
         ((Perm.PARTY_VIEW,), _("党员"), "party:members", "id-badge-2"),
         ((Perm.APPEALS_VIEW,), _("诉求"), "appeals:index", "message-report"),
+        ((Perm.APPEALS_HANDLE,), _("诉求统计"), "appeal_measures:index", "chart-bar"),
         ((Perm.UNITS_MANAGE,), _("双报到"), "units:index", "building-bank"),
         ((Perm.SERVICE_RECORD,), _("我的服务"), "units:mine", "heart-handshake"),
         ((Perm.PEOPLE_IMPORT, Perm.PARTY_IMPORT), _("花名册导入"), "rosters:index", "file-spreadsheet"),

@@ -1,0 +1,9 @@
+from django.urls import path
+
+from jiceng.appeals import measure_views
+
+app_name = "appeal_measures"
+urlpatterns = [
+    path("", measure_views.index, name="index"),
+    path("export.xlsx", measure_views.export, name="export"),
+]
