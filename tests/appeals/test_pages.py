@@ -343,6 +343,8 @@ def test_an_appeal_with_two_helpers_is_shown_once(world: World):
     client = world.client("staff")
     assert client.get(reverse("appeals:detail", args=[appeal.pk])).status_code == 200
     assert _text(client.get(reverse("appeals:index"))).count('data-testid="appeal-row"') == 1
+    mine = _text(client.get(reverse("appeals:index"), {"mine": "1"}))  # staff helps with it
+    assert mine.count('data-testid="appeal-row"') == 1
 
 
 def _row(w: World, status: str = Status.SUBMITTED, category: str = "garbage", **fields: object) -> Appeal:

@@ -99,12 +99,15 @@ class StaffAppealForm(AppealForm):
     )
     reporter_phone = forms.CharField(label=_("来电/联系电话"), max_length=20, required=False)
     reporter_name = forms.CharField(label=_("诉求人"), max_length=50, required=False)
-    building = forms.ModelChoiceField(label=_("楼栋"), queryset=Building.objects.none(), required=False)
+    building = forms.ModelChoiceField(
+        label=_("楼栋"), queryset=Building.objects.none(), required=False, empty_label=_("请选择楼栋")
+    )
     household = forms.ModelChoiceField(label=_("住户"), queryset=Household.objects.none(), required=False)
     area = forms.ModelChoiceField(
         label=_("网格/社区"),
         queryset=Area.objects.none(),
         required=False,
+        empty_label=_("不选（已选楼栋）"),
         help_text=_("没有具体楼栋时（如道路、广场）选择网格"),
     )
 

@@ -12,7 +12,7 @@ from django.db.models import Q, QuerySet
 from jiceng.accounts.models import User
 from jiceng.accounts.roles import Role
 from jiceng.appeals import routing
-from jiceng.appeals.models import OPEN_STATUSES, Appeal, AppealEvent, Category, Status
+from jiceng.appeals.models import OPEN_STATUSES, Appeal, AppealEvent, Category, Helper, Status
 from jiceng.common import crypto
 from jiceng.common.identity import normalize_phone
 from jiceng.people.models import CURRENT_STATUSES, Resident
@@ -26,9 +26,7 @@ CALLER_LIMIT = 10
 
 
 def appeals_for(user: Any) -> QuerySet[Appeal]:
-    """The appeals the user may see. Distinct: an appeal with several helpers matches the
-    scope's helper condition once for each."""
-    return Appeal.objects.visible_to(user).distinct()
+    return Appeal.objects.visible_to(user)
 
 
 @dataclass(frozen=True)
@@ -50,7 +48,8 @@ def queue(user: Any, f: QueueFilter, now: datetime.datetime) -> QuerySet[Appeal]
     if f.overdue:
         qs = qs.filter(status__in=RUNNING_STATUSES, paused_at__isnull=True, resolution_due__lt=now)
     if f.mine:
-        qs = qs.filter(Q(handler=user) | Q(helpers__user=user))
+        # A subquery, not a join, as in the scope: each appeal once.
+        qs = qs.filter(Q(handler=user) | Q(pk__in=Helper.objects.filter(user=user).values("appeal_id")))
     return qs
 
 

@@ -255,9 +255,8 @@ def lookup(request: HttpRequest) -> HttpResponse:
 
 
 def _appeal(request: HttpRequest, pk: int) -> Appeal:
-    # Distinct, as in queries.appeals_for: the scope joins the helpers.
     return get_visible_or_404(
-        Appeal.objects.distinct().select_related(
+        Appeal.objects.select_related(
             "category",
             "handler",
             "handler_unit",
