@@ -107,6 +107,20 @@ def test_a_submission_without_text_keeps_what_was_typed(world: World):
     assert not Appeal.objects.exists()
 
 
+def test_more_than_nine_photos_or_a_file_that_is_no_image_are_refused(world: World):
+    client = world.client("resident")
+    data = {"category": Category.objects.get(code="garbage").pk, "text": "楼下垃圾三天没有清运"}
+    page = _text(
+        client.post(reverse("appeals:new"), {**data, "photos": [_png(f"{i}.png") for i in range(10)]})
+    )
+    assert "每件诉求最多9张照片" in page
+    not_an_image = io.BytesIO(b"%PDF-1.4 not a photo")
+    not_an_image.name = "x.png"
+    page = _text(client.post(reverse("appeals:new"), {**data, "photos": [not_an_image]}))
+    assert 'id="id_photos"' in page and "invalid-feedback" in page
+    assert not Appeal.objects.exists()
+
+
 def test_the_category_select_groups_the_tree(world: World):
     page = _text(world.client("resident").get(reverse("appeals:new")))
     group = re.search(r'<optgroup label="环境卫生">(.*?)</optgroup>', page, re.S)
@@ -432,3 +446,18 @@ def test_the_queue_costs_the_same_queries_for_more_rows(world: World):
             content = _text(client.get(url))
         assert content.count('data-testid="appeal-row"') == 21
         assert len(many) == len(few), f"{persona}: {len(few)} queries with few rows, {len(many)} with more"
+
+
+def test_a_duplicate_is_merged_and_a_rejection_shows_its_reason(world: World):
+    first, second, third = _submit(world), _submit(world), _submit(world)
+    grid02 = world.client("grid02")
+    page = _text(_act(grid02, second, "merge", into=first.number.lower()))
+    assert f"已并入{first.number}" in page and reverse("appeals:detail", args=[first.pk]) in page
+    assert Appeal.objects.get(pk=second.pk).status == Status.MERGED
+    page = _text(_act(grid02, third, "merge", into="JC000"))
+    assert "没有找到编号为JC000的诉求" in page
+    page = _text(_act(grid02, third, "reject", reason="不属于社区受理范围"))
+    assert "不予受理理由" in page and "不属于社区受理范围" in page and 'data-testid="steps"' not in page
+    # The resident sees the outcome of each in 我的诉求.
+    mine = _text(world.client("resident").get(reverse("appeals:index")))
+    assert "已合并" in mine and "不予受理" in mine
