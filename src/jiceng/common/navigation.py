@@ -16,36 +16,81 @@ class NavItem:
     label: str
     href: str
     icon: str
+    children: tuple["NavItem", ...] = ()
 
 
 def can(request: HttpRequest, permission: str) -> bool:
     return has_perm(request.user, permission)
 
 
-def nav_items(request: HttpRequest) -> list[NavItem]:
-    # Each entry shows to users who hold any of its permissions.
-    items: list[tuple[tuple[str, ...], str, str, str]] = [
-        ((Perm.TERRITORY_VIEW,), _("辖区"), "territory:index", "map-2"),
-        ((Perm.PEOPLE_VIEW,), _("居民"), "people:search", "users"),
-        ((Perm.PARTY_VIEW,), _("党建"), "party:chain", "flag"),
-        ((Perm.PARTY_VIEW,), _("党员"), "party:members", "id-badge-2"),
-        ((Perm.APPEALS_VIEW,), _("诉求"), "appeals:index", "message-report"),
-        ((Perm.APPEALS_HANDLE,), _("诉求统计"), "appeal_measures:index", "chart-bar"),
-        ((Perm.UNITS_MANAGE,), _("双报到"), "units:index", "building-bank"),
-        ((Perm.SERVICE_RECORD,), _("我的服务"), "units:mine", "heart-handshake"),
-        ((Perm.PEOPLE_IMPORT, Perm.PARTY_IMPORT), _("花名册导入"), "rosters:index", "file-spreadsheet"),
-        ((Perm.PEOPLE_EXPORT, Perm.PARTY_EXPORT), _("导出"), "rosters:export", "file-export"),
-        ((Perm.ACCOUNTS_MANAGE,), _("账号管理"), "accounts:users", "user-shield"),
-        ((Perm.AUDIT_VIEW,), _("审计日志"), "audit:log", "list-check"),
-        ((Perm.SYSTEM_CONFIGURE,), _("系统设置"), "people:care_tags", "settings"),
-        ((Perm.SYSTEM_CONFIGURE,), _("工作日历"), "workdays:index", "calendar"),
-        ((Perm.SYSTEM_CONFIGURE,), _("诉求类别"), "appeal_categories:index", "category"),
-    ]
+# (permissions, any of which shows the entry; label; URL name; icon), in menu groups.
+Entry = tuple[tuple[str, ...], str, str, str]
+
+
+def _menu() -> list[tuple[str, str, list[Entry]]]:
     return [
-        NavItem(label, _path(name), icon)
-        for perms, label, name, icon in items
-        if any(can(request, p) for p in perms)
+        ("", "", [((Perm.TERRITORY_VIEW,), _("辖区"), "territory:index", "map-2")]),
+        ("", "", [((Perm.PEOPLE_VIEW,), _("居民"), "people:search", "users")]),
+        (
+            _("党建"),
+            "flag",
+            [
+                ((Perm.PARTY_VIEW,), _("组织链条"), "party:chain", "hierarchy-2"),
+                ((Perm.PARTY_VIEW,), _("党组织"), "party:organisations", "sitemap"),
+                ((Perm.PARTY_VIEW,), _("党员"), "party:members", "id-badge-2"),
+                ((Perm.UNITS_MANAGE,), _("双报到"), "units:index", "building-bank"),
+                ((Perm.SERVICE_RECORD,), _("我的服务"), "units:mine", "heart-handshake"),
+            ],
+        ),
+        (
+            _("诉求"),
+            "message-report",
+            [
+                ((Perm.APPEALS_VIEW,), _("诉求"), "appeals:index", "message-report"),
+                ((Perm.APPEALS_HANDLE,), _("诉求统计"), "appeal_measures:index", "chart-bar"),
+            ],
+        ),
+        (
+            _("花名册"),
+            "file-spreadsheet",
+            [
+                (
+                    (Perm.PEOPLE_IMPORT, Perm.PARTY_IMPORT),
+                    _("花名册导入"),
+                    "rosters:index",
+                    "file-spreadsheet",
+                ),
+                ((Perm.PEOPLE_EXPORT, Perm.PARTY_EXPORT), _("导出"), "rosters:export", "file-export"),
+            ],
+        ),
+        (
+            _("管理"),
+            "settings",
+            [
+                ((Perm.ACCOUNTS_MANAGE,), _("账号管理"), "accounts:users", "user-shield"),
+                ((Perm.AUDIT_VIEW,), _("审计日志"), "audit:log", "list-check"),
+                ((Perm.SYSTEM_CONFIGURE,), _("关爱标签"), "people:care_tags", "tags"),
+                ((Perm.SYSTEM_CONFIGURE,), _("工作日历"), "workdays:index", "calendar"),
+                ((Perm.SYSTEM_CONFIGURE,), _("诉求类别"), "appeal_categories:index", "category"),
+            ],
+        ),
     ]
+
+
+def nav_items(request: HttpRequest) -> list[NavItem]:
+    """The menu: a group with one visible entry is a plain link, with more a drop-down."""
+    menu = []
+    for group, group_icon, entries in _menu():
+        shown = [
+            NavItem(label, _path(name), icon)
+            for perms, label, name, icon in entries
+            if any(can(request, p) for p in perms)
+        ]
+        if len(shown) == 1:
+            menu.append(shown[0])
+        elif shown:
+            menu.append(NavItem(group, "", group_icon, tuple(shown)))
+    return menu
 
 
 @lru_cache(maxsize=64)
