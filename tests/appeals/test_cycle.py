@@ -144,6 +144,8 @@ def test_a_dissatisfied_rating_reopens_once_and_flags_the_secretary(world: World
     appeal = appeals.close(actor=grid02, appeal=appeal, version=appeal.version)
     appeal = appeals.rate(actor=resident, appeal=appeal, rating=Rating.DISSATISFIED)
     assert appeal.status == Status.CLOSED and appeal.reopened == 1  # reopened once only
+    with pytest.raises(ValidationError):  # one rating per closure
+        appeals.rate(actor=resident, appeal=appeal, rating=Rating.DISSATISFIED)
 
 
 def test_a_consultation_is_answered_and_closed_at_once(world: World):

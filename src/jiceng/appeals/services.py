@@ -213,7 +213,10 @@ def submit(
         keywords=" ".join(duplicates.keywords(text)),
         anonymous=anonymous,
         submitter=actor if getattr(actor, "pk", None) else None,
-        reporter_name=reporter_name.strip() or (actor.get_full_name() if getattr(actor, "pk", None) else ""),
+        reporter_name=reporter_name.strip()
+        or (
+            getattr(actor, "display_name", "") or actor.get_full_name() if getattr(actor, "pk", None) else ""
+        ),
         reporter_phone=phone,
         reporter_phone_hash=crypto.lookup_hash(phone) if phone else "",
         reporter_phone_mask=mask_phone(phone),
@@ -575,7 +578,8 @@ def rate(*, actor: Any, appeal: Appeal, rating: str, comment: str = "") -> Appea
         raise ValidationError({"rating": _("请选择满意、基本满意或不满意")})
     if row.status != Status.CLOSED or row.kind != AppealKind.APPEAL:
         raise ValidationError({"rating": _("诉求办结后才能评价")})
-    if row.rating and not (row.rating == Rating.DISSATISFIED and row.reopened):
+    # One rating per closure: the first, and one more after the single reopening.
+    if row.events.filter(kind=EventKind.RATED).count() > row.reopened:
         raise ValidationError({"rating": _("您已评价过")})
     row.rating, row.rating_comment, row.rated_at = rating, comment.strip()[:500], _now()
     fields = ["rating", "rating_comment", "rated_at"]
