@@ -461,3 +461,24 @@ def test_a_duplicate_is_merged_and_a_rejection_shows_its_reason(world: World):
     # The resident sees the outcome of each in 我的诉求.
     mine = _text(world.client("resident").get(reverse("appeals:index")))
     assert "已合并" in mine and "不予受理" in mine
+
+
+def test_the_appeal_page_offers_a_similar_open_appeal_for_merging(world: World):
+    first = _submit(world)
+    second = appeals.submit(
+        actor=world.users["grid02"],
+        channel=Channel.PATROL,
+        category=Category.objects.get(code="garbage"),
+        text="2号楼楼下垃圾堆积，三天没人清运",
+        building=world.building2,
+    )
+    grid02 = world.client("grid02")
+    page = _text(grid02.get(reverse("appeals:detail", args=[second.pk])))
+    assert 'data-testid="similar-appeals"' in page and f'data-testid="merge-into-{first.number}"' in page
+    page = _text(_act(grid02, second, "merge", into=first.number))
+    assert f"已并入{first.number}" in page and Appeal.objects.get(pk=second.pk).status == Status.MERGED
+    # Another category, or a different matter, is not offered.
+    other = _submit(world, category="parking")
+    assert 'data-testid="similar-appeals"' not in _text(
+        grid02.get(reverse("appeals:detail", args=[other.pk]))
+    )

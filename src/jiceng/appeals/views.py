@@ -21,7 +21,7 @@ from django.views.decorators.http import require_POST
 
 from jiceng.accounts.roles import Perm
 from jiceng.accounts.scope import has_perm, require, scope_for
-from jiceng.appeals import queries, routing, services
+from jiceng.appeals import duplicates, queries, routing, services
 from jiceng.appeals.forms import (
     AnswerForm,
     AppealForm,
@@ -373,6 +373,16 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         context["units"] = list(queries.unit_candidates(appeal))
     if "dispatch" in steps:
         context["route"] = routing.route(appeal)
+    if "merge" in steps:
+        # Open appeals of the same category and building with similar text, offered for merging.
+        context["similar"] = duplicates.similar_open_appeals(
+            user,
+            category=appeal.category,
+            text=appeal.text,
+            building=appeal.building,
+            household=appeal.household,
+            exclude=appeal,
+        )
     return render(request, "appeals/detail.html", context)
 
 
