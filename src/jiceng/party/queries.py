@@ -149,11 +149,14 @@ def count_coverage(area: Area) -> Coverage:
     return result
 
 
+def uncovered(households: QuerySet[Household]) -> QuerySet[Household]:
+    """Of these households, those with someone living there and no current liaison member."""
+    return occupied_households(households).exclude(_current_link())
+
+
 def uncovered_households(user: Any, area_code: str) -> QuerySet[Household]:
-    linked = LiaisonLink.objects.filter(household=OuterRef("pk"), ended_on__isnull=True)
     return (
-        occupied_households(Household.objects.visible_to(user).filter(area_code__startswith=area_code))
-        .exclude(Exists(linked))
+        uncovered(Household.objects.visible_to(user).filter(area_code__startswith=area_code))
         .select_related("building__estate")
         .order_by("area_code", "building_id", "unit", "room")
     )

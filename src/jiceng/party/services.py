@@ -7,7 +7,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -20,7 +20,7 @@ from jiceng.common.identity import normalize_phone
 from jiceng.common.masking import mask_id_number, mask_phone
 from jiceng.common.services import apply_changes
 from jiceng.dashboard import queries as figures
-from jiceng.party import assignment, rules
+from jiceng.party import assignment, queries, rules
 from jiceng.party.models import (
     AssignmentProposal,
     CentralHousehold,
@@ -37,7 +37,7 @@ from jiceng.party.models import (
     ProposedLink,
     Term,
 )
-from jiceng.people.models import CURRENT_STATUSES, Household, PoliticalStatus, Resident
+from jiceng.people.models import Household, PoliticalStatus, Resident
 from jiceng.people.validation import check_identity
 from jiceng.territory.models import Area, Level
 
@@ -463,11 +463,6 @@ def detach_member(*, actor: Any, member: Member) -> None:
 # ---- liaison links -------------------------------------------------------------------------
 
 
-def _occupied(households: Any) -> Any:
-    living = Resident.objects.filter(household=OuterRef("pk"), residence_status__in=CURRENT_STATUSES)
-    return households.filter(Exists(living))
-
-
 @transaction.atomic
 def link_household(
     *,
@@ -535,12 +530,6 @@ def _home(member: Member) -> assignment.Place | None:
     )
 
 
-def uncovered_households(area_code: str) -> Any:
-    """Households with someone living there and no current liaison member."""
-    linked = LiaisonLink.objects.filter(household=OuterRef("pk"), ended_on__isnull=True)
-    return _occupied(Household.objects.filter(area_code__startswith=area_code)).exclude(Exists(linked))
-
-
 @transaction.atomic
 def propose_assignment(
     *, actor: Any, grid: Area, target: int = 10, cross_grid: bool = False
@@ -552,7 +541,7 @@ def propose_assignment(
         raise ValidationError({"grid": _("请选择一个网格")})
     if not 1 <= target <= 50:
         raise ValidationError({"target": _("每名党员联系户数应在1到50之间")})
-    rows = uncovered_households(grid.code).values_list(
+    rows = queries.uncovered(Household.objects.filter(area_code__startswith=grid.code)).values_list(
         "id", "building_id", "unit", "building__estate_id", "building__name", "area_code"
     )
     houses = [(hid, _place(b, u, e, n, g)) for hid, b, u, e, n, g in rows]
