@@ -19,10 +19,16 @@ from jiceng.api import api
 from jiceng.rosters.models import ImportJob
 from tests.appeals import matrix_api as appeals_matrix_api
 from tests.appeals import matrix_pages as appeals_matrix_pages
+from tests.birthdays import matrix as birthdays_matrix
 from tests.conftest import World
+from tests.development import matrix as development_matrix
+from tests.dues import matrix as dues_matrix
+from tests.meetings import matrix as meetings_matrix
 from tests.notifications import matrix as notifications_matrix
 from tests.party import matrix_api, matrix_liaison, matrix_pages
 from tests.party.factories import party_world
+from tests.training import matrix as training_matrix
+from tests.transfers import matrix as transfers_matrix
 from tests.units import matrix as units_matrix
 
 # Each part of the platform lists its own URL names and routes beside its tests.
@@ -34,6 +40,12 @@ PARTS = [
     notifications_matrix,
     appeals_matrix_api,
     appeals_matrix_pages,
+    meetings_matrix,
+    training_matrix,
+    development_matrix,
+    dues_matrix,
+    transfers_matrix,
+    birthdays_matrix,
 ]
 
 # Pages anyone may open without logging in.

@@ -7,11 +7,17 @@ from ninja.errors import AuthenticationError
 
 from jiceng.api_auth import BearerToken, SessionWithCsrf
 from jiceng.appeals.api import router as appeals_router
+from jiceng.birthdays.api import router as birthdays_router
+from jiceng.development.api import router as development_router
+from jiceng.dues.api import router as dues_router
+from jiceng.meetings.api import router as meetings_router
 from jiceng.notifications.api import router as notifications_router
 from jiceng.party.api import router as party_router
 from jiceng.people.api import router as people_router
 from jiceng.rosters.api import router as rosters_router
 from jiceng.territory.api import router as territory_router
+from jiceng.training.api import router as training_router
+from jiceng.transfers.api import router as transfers_router
 from jiceng.units.api import router as units_router
 from jiceng.workdays.api import router as workdays_router
 
@@ -30,6 +36,12 @@ api.add_router("/notifications/", notifications_router)
 api.add_router("/rosters/", rosters_router)
 api.add_router("/workdays/", workdays_router)
 api.add_router("/appeals/", appeals_router)
+api.add_router("/meetings/", meetings_router)
+api.add_router("/training/", training_router)
+api.add_router("/development/", development_router)
+api.add_router("/dues/", dues_router)
+api.add_router("/transfers/", transfers_router)
+api.add_router("/birthdays/", birthdays_router)
 
 
 @api.exception_handler(ValidationError)

@@ -42,6 +42,11 @@ class Perm:
     APPEALS_VIEW = "appeals.view"
     APPEALS_SUBMIT = "appeals.submit"  # raise an appeal: residents for their household, staff for anyone
     APPEALS_HANDLE = "appeals.handle"  # accept, dispatch, handle, verify, close in one's area
+    # Organisational life: 三会一课 and meetings, training, political birthdays, membership
+    # development, dues and transfers. A member sees their own records (person scope); a branch's
+    # committee runs its own organisation's life (BRANCH_COMMITTEE_PERMISSIONS).
+    ORGLIFE_VIEW = "orglife.view"
+    ORGLIFE_MANAGE = "orglife.manage"
 
 
 _AREA_WORK = {
@@ -67,6 +72,7 @@ _OVERSIGHT = {
     Perm.UNITS_MANAGE,
     Perm.APPEALS_VIEW,
     Perm.APPEALS_HANDLE,  # street departments take escalated appeals (吹哨报到)
+    Perm.ORGLIFE_VIEW,
 }
 _COMMUNITY_WORK = _AREA_WORK | {
     Perm.TERRITORY_CHANGE,
@@ -74,6 +80,8 @@ _COMMUNITY_WORK = _AREA_WORK | {
     Perm.PARTY_IMPORT,
     Perm.PARTY_EXPORT,
     Perm.UNITS_MANAGE,
+    Perm.ORGLIFE_VIEW,
+    Perm.ORGLIFE_MANAGE,
 }
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
@@ -86,7 +94,14 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     # member record, and record their own in-service hours; residents see their own household
     # (person scope, see scope.py).
     Role.PARTY_MEMBER: frozenset(
-        {Perm.PEOPLE_VIEW, Perm.PARTY_VIEW, Perm.SERVICE_RECORD, Perm.APPEALS_VIEW, Perm.APPEALS_SUBMIT}
+        {
+            Perm.PEOPLE_VIEW,
+            Perm.PARTY_VIEW,
+            Perm.SERVICE_RECORD,
+            Perm.APPEALS_VIEW,
+            Perm.APPEALS_SUBMIT,
+            Perm.ORGLIFE_VIEW,
+        }
     ),
     Role.RESIDENT: frozenset({Perm.PEOPLE_VIEW, Perm.APPEALS_VIEW, Perm.APPEALS_SUBMIT}),
     Role.SYSTEM_ADMIN: frozenset({Perm.SYSTEM_CONFIGURE}),
@@ -96,7 +111,9 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
 
 # What a member holding a seat on a committee (书记, 委员 …) may do over their organisation and
 # the organisations below it; derived from the current term, never bound by hand (scope.py).
-BRANCH_COMMITTEE_PERMISSIONS = frozenset({Perm.PARTY_VIEW, Perm.PARTY_CHANGE, Perm.PARTY_EXPORT})
+BRANCH_COMMITTEE_PERMISSIONS = frozenset(
+    {Perm.PARTY_VIEW, Perm.PARTY_CHANGE, Perm.PARTY_EXPORT, Perm.ORGLIFE_VIEW, Perm.ORGLIFE_MANAGE}
+)
 
 # Roles whose scope is the user's own household rather than an area.
 PERSON_SCOPED_ROLES = frozenset({Role.PARTY_MEMBER, Role.RESIDENT})

@@ -292,3 +292,10 @@ class Roster:
 
     def example_rows(self) -> Iterable[list[Any]]:
         yield [c.example for c in self.columns]
+
+    def export_rows(self, actor: Any, area: str) -> Iterable[list[Any]]:
+        """The rows `actor` may export (under `area` if given), in the template's columns.
+
+        The registry's own rosters are exported by rosters/exports.py; a roster that an app
+        registers (registry.register) answers here, scoped by its own visible_to."""
+        raise NotImplementedError

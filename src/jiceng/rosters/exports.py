@@ -81,9 +81,12 @@ def export_roster(
     elif kind == RosterKind.LIAISON:
         reveal = False
         rows = _liaison_rows(scoped(LiaisonLink.objects.filter(ended_on__isnull=True)))
-    else:
+    elif kind == RosterKind.BUILDINGS:
         reveal = False
         rows = _building_rows(scoped(Building.objects.all()).select_related("estate", "grid"))
+    else:
+        reveal = False
+        rows = iter(roster.export_rows(actor, area))
     extra = [_("户主")] if kind == RosterKind.HOUSEHOLDS else []
     wb = Workbook(write_only=True)
     ws: Any = wb.create_sheet(roster.sheet_name)

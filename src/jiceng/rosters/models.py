@@ -14,6 +14,11 @@ class RosterKind(models.TextChoices):
     ORGANISATIONS = "organisations", _("党组织花名册")
     MEMBERS = "members", _("党员花名册")
     LIAISON = "liaison", _("联系户花名册")
+    # Organisational life: each registered by its own app (registry.register).
+    MEETINGS = "meetings", _("会议记录")
+    ATTENDANCE = "attendance", _("会议出勤")
+    TRAINING = "training", _("培训学时")
+    DUES = "dues", _("党费台账")
 
 
 class JobStatus(models.TextChoices):

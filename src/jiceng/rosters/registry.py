@@ -27,6 +27,11 @@ ROSTERS: dict[str, Roster] = {
 }
 
 
+def register(roster: Roster) -> None:
+    """Add an app's roster (from its AppConfig.ready); its kind must be one of RosterKind."""
+    ROSTERS[roster.kind] = roster
+
+
 def get_roster(kind: str) -> Roster:
     try:
         return ROSTERS[kind]

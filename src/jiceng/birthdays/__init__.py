@@ -1,0 +1,1 @@
+"""Political birthdays: joining anniversaries, greetings and the re-taken oath."""

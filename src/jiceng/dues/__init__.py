@@ -1,0 +1,1 @@
+"""Party dues: each member's base and rate by the 2008 rules, the monthly ledger and arrears."""
