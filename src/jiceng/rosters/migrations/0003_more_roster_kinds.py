@@ -4,15 +4,29 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('rosters', '0002_party_rosters'),
+        ("rosters", "0002_party_rosters"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='importjob',
-            name='kind',
-            field=models.CharField(choices=[('buildings', '楼栋花名册'), ('households', '住户花名册'), ('residents', '居民花名册'), ('organisations', '党组织花名册'), ('members', '党员花名册'), ('liaison', '联系户花名册'), ('meetings', '会议记录'), ('attendance', '会议出勤'), ('training', '培训学时'), ('dues', '党费台账')], max_length=20, verbose_name='花名册'),
+            model_name="importjob",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("buildings", "楼栋花名册"),
+                    ("households", "住户花名册"),
+                    ("residents", "居民花名册"),
+                    ("organisations", "党组织花名册"),
+                    ("members", "党员花名册"),
+                    ("liaison", "联系户花名册"),
+                    ("meetings", "会议记录"),
+                    ("attendance", "会议出勤"),
+                    ("training", "培训学时"),
+                    ("dues", "党费台账"),
+                ],
+                max_length=20,
+                verbose_name="花名册",
+            ),
         ),
     ]
