@@ -4,8 +4,9 @@ import io
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.db import connection
+from django.db import DatabaseError, connection, transaction
 
+from jiceng.audit import guard
 from jiceng.audit.models import AuditEvent
 from jiceng.audit.services import verify
 from jiceng.people import services as people
@@ -35,6 +36,7 @@ def test_the_chain_verifies_when_untouched(world: World):
 
 def test_a_changed_row_is_reported(world: World):
     victim = AuditEvent.objects.order_by("seq").first()
+    guard.remove(connection)  # someone who owns the schema drops the database's guard first
     with connection.cursor() as cursor:
         cursor.execute("UPDATE audit_auditevent SET actor_name = 'someone' WHERE id = %s", [victim.pk])
     problems = list(verify())
@@ -46,6 +48,7 @@ def test_a_changed_row_is_reported(world: World):
 def test_a_deleted_row_is_reported(world: World):
     people.update_resident(actor=world.users["grid01"], resident=world.resident1, ethnicity="回族")
     rows = list(AuditEvent.objects.order_by("seq"))
+    guard.remove(connection)
     with connection.cursor() as cursor:
         cursor.execute("DELETE FROM audit_auditevent WHERE id = %s", [rows[1].pk])
     messages = [p.message for p in verify()]
@@ -55,6 +58,7 @@ def test_a_deleted_row_is_reported(world: World):
 
 def test_rows_cut_from_the_end_are_reported(world: World):
     last = AuditEvent.objects.order_by("-seq").first()
+    guard.remove(connection)
     with connection.cursor() as cursor:
         cursor.execute("DELETE FROM audit_auditevent WHERE id = %s", [last.pk])
     assert [p.message for p in verify()] == [
@@ -136,3 +140,29 @@ def test_a_refused_reveal_keeps_the_form_with_the_reason_asked_again(world: Worl
     )
     content = response.content.decode()
     assert "138****5678" in content and 'name="reason"' in content and "事由" in content
+
+
+def test_the_database_refuses_a_plain_sql_update(world: World):
+    victim = AuditEvent.objects.order_by("seq").first()
+    with (
+        pytest.raises(DatabaseError, match="append-only"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute("UPDATE audit_auditevent SET actor_name = 'someone' WHERE id = %s", [victim.pk])
+    assert AuditEvent.objects.get(pk=victim.pk).actor_name == victim.actor_name
+    assert list(verify()) == []
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="SQLite's guard refuses updates only (guard.py)"
+)
+def test_postgresql_refuses_a_plain_sql_delete(world: World):
+    count = AuditEvent.objects.count()
+    with (
+        pytest.raises(DatabaseError, match="append-only"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute("DELETE FROM audit_auditevent")
+    assert AuditEvent.objects.count() == count
