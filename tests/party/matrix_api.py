@@ -50,6 +50,12 @@ API_ROUTES: dict[str, tuple[Callable[[World], dict[str, Any]], dict[str, Any] | 
     ),
     f"PATCH {_P}/members/{{pk}}": (_member2, {"occupation": "x"}),
     f"POST {_P}/members/{{pk}}/end": (_member2, {"on": "2026-01-01", "reason": "转出"}),
+    f"GET {_P}/members/{{pk}}/visits": (_member2, None),
+    f"POST {_P}/members/{{pk}}/visits": (
+        _member2,
+        {"link_id": 0, "visited_on": "2026-01-01", "summary": "了解近况"},
+    ),
+    f"GET {_P}/members/{{pk}}/record": (_member2, None),
     f"GET {_P}/central-households": (lambda w: {}, None),
     f"POST {_P}/central-households": (lambda w: {}, {"keeper_id": 0, "designated_on": "2026-01-01"}),
     f"POST {_P}/central-households/{{pk}}/members": (

@@ -16,6 +16,8 @@ PAGE_OBJECTS: dict[str, Callable[[World], dict[str, Any]] | None] = {
     "party:members": None,
     "party:member_new": None,
     "party:member": lambda w: {"pk": party_world(w).member2.pk},
+    "party:member_record": lambda w: {"pk": party_world(w).member2.pk},
+    "party:visit_new": lambda w: {"pk": party_world(w).member2.pk},
     "party:member_edit": lambda w: {"pk": party_world(w).member2.pk},
     "party:member_end": lambda w: {"pk": party_world(w).member2.pk},
     "party:identity_sign": lambda w: {"pk": party_world(w).member2.pk},

@@ -39,6 +39,7 @@ class Perm:
     PARTY_EXPORT = "party.export"
     UNITS_MANAGE = "units.manage"  # sinking units, their pairings and service posts
     SERVICE_RECORD = "units.record_service"  # an in-service member's own registration and hours
+    VISIT_RECORD = "party.record_visit"  # a liaison member records their own visits to their households
     APPEALS_VIEW = "appeals.view"
     APPEALS_SUBMIT = "appeals.submit"  # raise an appeal: residents for their household, staff for anyone
     APPEALS_HANDLE = "appeals.handle"  # accept, dispatch, handle, verify, close in one's area
@@ -98,6 +99,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             Perm.PEOPLE_VIEW,
             Perm.PARTY_VIEW,
             Perm.SERVICE_RECORD,
+            Perm.VISIT_RECORD,
             Perm.APPEALS_VIEW,
             Perm.APPEALS_SUBMIT,
             Perm.ORGLIFE_VIEW,

@@ -29,6 +29,7 @@ from jiceng.party.models import (
     CentralHousehold,
     Education,
     LiaisonLink,
+    LiaisonVisit,
     Member,
     MemberCategory,
     MemberStatus,
@@ -36,7 +37,9 @@ from jiceng.party.models import (
     OrgKind,
     OrgType,
     Position,
+    VisitWay,
 )
+from jiceng.party.record import year_record
 from jiceng.people import queries as people_queries
 from jiceng.people.models import Gender, Household, format_address
 from jiceng.territory.models import Area
@@ -840,3 +843,70 @@ def discard_proposal(request: HttpRequest, pk: int) -> Any:
     services.discard_proposal(actor=request.user, proposal=proposal)
     proposal.refresh_from_db()
     return _proposal(proposal)
+
+
+# ---- liaison visits and the yearly record ---------------------------------------------------
+
+
+class VisitIn(Schema):
+    link_id: int
+    visited_on: datetime.date
+    way: str = VisitWay.IN_PERSON
+    summary: str
+    needs: str = ""
+
+
+class VisitOut(Schema):
+    id: int
+    link_id: int
+    member_id: int
+    household_id: int
+    address: str
+    visited_on: datetime.date
+    way: str
+    summary: str
+    needs: str
+
+
+def _visit_out(visit: LiaisonVisit) -> dict[str, Any]:
+    return {
+        "id": visit.pk,
+        "link_id": visit.link_id,
+        "member_id": visit.member_id,
+        "household_id": visit.household_id,
+        "address": visit.household.address,
+        "visited_on": visit.visited_on,
+        "way": visit.way,
+        "summary": visit.summary,
+        "needs": visit.needs,
+    }
+
+
+@router.get("/members/{pk}/visits", response=list[VisitOut])
+def list_visits(request: HttpRequest, pk: int, year: int | None = None) -> Any:
+    """The member's liaison visits, newest first (of one year if given; at most 500)."""
+    member = get_visible_or_404(queries.members_for(request.user), request.user, pk=pk)
+    qs = LiaisonVisit.objects.filter(member=member).select_related("household__building")
+    if year is not None:
+        qs = qs.filter(visited_on__year=year)
+    return [_visit_out(v) for v in qs[:500]]
+
+
+@router.post("/members/{pk}/visits", response={201: VisitOut})
+def create_visit(request: HttpRequest, pk: int, data: VisitIn) -> Any:
+    """Record a visit to one of the member's households: by the member, or by a worker of the place."""
+    member = get_visible_or_404(queries.members_for(request.user), request.user, pk=pk)
+    link = get_object_or_404(
+        LiaisonLink.objects.select_related("member", "household"), pk=data.link_id, member=member
+    )
+    if not services.may_record_visit(request.user, link):
+        raise Http404
+    visit = services.record_visit(actor=request.user, **data.dict(exclude={"link_id"}), link=link)
+    return Status(201, _visit_out(visit))
+
+
+@router.get("/members/{pk}/record")
+def member_record(request: HttpRequest, pk: int, year: int | None = None) -> Any:
+    """The member's yearly record (党员年度纪实): sections of figures from every part of the platform."""
+    member = get_visible_or_404(queries.members_for(request.user), request.user, pk=pk)
+    return year_record(member, year or timezone.localdate().year).as_dict()

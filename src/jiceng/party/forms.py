@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from jiceng.party.models import (
     Education,
+    LiaisonLink,
     Member,
     MemberCategory,
     MemberStatus,
@@ -15,6 +16,7 @@ from jiceng.party.models import (
     OrgKind,
     OrgType,
     Position,
+    VisitWay,
 )
 from jiceng.party.rules import COMMITTEE_MAX
 from jiceng.people.models import Gender, Resident
@@ -193,3 +195,30 @@ def _with_current_central(member: Any) -> str:
     if member.central_household_id is None:
         return str(member.name)
     return _("%(name)s（现属%(central)s）") % {"name": member.name, "central": member.central_household}
+
+
+class VisitForm(forms.Form):
+    link = forms.ModelChoiceField(label=_("联系户"), queryset=LiaisonLink.objects.none(), empty_label=None)
+    visited_on = forms.DateField(label=_("走访日期"), widget=_DATE)
+    way = forms.ChoiceField(label=_("方式"), choices=VisitWay.choices, initial=VisitWay.IN_PERSON)
+    summary = forms.CharField(
+        label=_("走访情况"),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("如：了解家庭近况，老人身体良好"),
+    )
+    needs = forms.CharField(
+        label=_("群众诉求"),
+        max_length=500,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("走访中了解到的需求或问题；需办理的请另行登记诉求"),
+    )
+
+    def __init__(self, *args: Any, links: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["link"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = links
+        field.label_from_instance = lambda link: link.household.address  # type: ignore[method-assign,assignment]
+        self.fields["visited_on"].initial = timezone.localdate()

@@ -387,6 +387,58 @@ class LiaisonLink(models.Model):
         return self.area_code
 
 
+class VisitWay(models.TextChoices):
+    IN_PERSON = "in_person", _("入户走访")
+    PHONE = "phone", _("电话联系")
+    ONLINE = "online", _("微信等线上联系")
+    ENCOUNTER = "encounter", _("当面交流（非入户）")
+
+
+class LiaisonVisit(models.Model):
+    """One contact of a liaison member with a household they look after (联系户走访记录): the
+    evidence of 党员联系服务群众 that the member's yearly record and appraisal use."""
+
+    link = models.ForeignKey(LiaisonLink, on_delete=models.PROTECT, related_name="visits")
+    member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="visits")
+    household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="liaison_visits")
+    # The household's grid, as on the link: visits are scoped by place like the link.
+    area_code = models.CharField(max_length=15, db_index=True, editable=False)
+    visited_on = models.DateField(_("走访日期"))
+    way = models.CharField(_("方式"), max_length=20, choices=VisitWay.choices, default=VisitWay.IN_PERSON)
+    summary = models.CharField(_("走访情况"), max_length=500)
+    needs = models.CharField(_("群众诉求"), max_length=500, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ScopedQuerySet.as_manager()
+    scope_area_field = "area_code"
+    scope_view_permission = Perm.PARTY_VIEW
+    scope_extra_q = staticmethod(_chain_q("member__organisation__path", "member__resident_id"))
+
+    class Meta:
+        verbose_name = _("走访记录")
+        verbose_name_plural = _("走访记录")
+        ordering = ["-visited_on", "-id"]
+        indexes = [models.Index(fields=["member", "visited_on"], name="visit_member_day")]
+
+    def __str__(self) -> str:
+        return f"{self.member_id}→{self.household_id} {self.visited_on}"
+
+    @property
+    def scope_code(self) -> str:
+        return self.area_code
+
+    @property
+    def scope_org_path(self) -> str:
+        return self.member.organisation.path
+
+    @property
+    def scope_resident_id(self) -> int | None:
+        return self.member.resident_id
+
+
 class ProposalStatus(models.TextChoices):
     DRAFT = "draft", _("待确认")
     CONFIRMED = "confirmed", _("已确认")

@@ -5,14 +5,14 @@ import datetime
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jiceng.accounts.roles import Perm
-from jiceng.accounts.scope import require
+from jiceng.accounts.scope import has_perm, require
 from jiceng.audit import services as audit
 from jiceng.audit.models import Action
 from jiceng.common import crypto
@@ -26,6 +26,7 @@ from jiceng.party.models import (
     CentralHousehold,
     CommitteeSeat,
     LiaisonLink,
+    LiaisonVisit,
     LinkSource,
     Member,
     MemberStatus,
@@ -36,6 +37,7 @@ from jiceng.party.models import (
     ProposalStatus,
     ProposedLink,
     Term,
+    VisitWay,
 )
 from jiceng.people.models import Household, PoliticalStatus, Resident
 from jiceng.people.validation import check_identity
@@ -513,6 +515,55 @@ def end_link(*, actor: Any, link: LiaisonLink, on: datetime.date | None = None) 
     audit.record(actor, Action.UPDATE, link, fields=["ended_on"])
     figures.invalidate(link.area_code)
     return link
+
+
+def may_record_visit(actor: Any, link: LiaisonLink) -> bool:
+    """The link's own member records their visits; whoever may change the link records for them."""
+    member_resident = link.member.resident_id
+    own = member_resident is not None and member_resident == getattr(actor, "resident_id", None)
+    return (own and has_perm(actor, Perm.VISIT_RECORD)) or has_perm(actor, Perm.PARTY_CHANGE, link)
+
+
+@transaction.atomic
+def record_visit(
+    *,
+    actor: Any,
+    link: LiaisonLink,
+    visited_on: datetime.date,
+    way: str,
+    summary: str,
+    needs: str = "",
+) -> LiaisonVisit:
+    """Record one contact of a liaison member with their household (联系户走访)."""
+    if not may_record_visit(actor, link):
+        raise PermissionDenied(_("只有联系党员本人或社区工作人员可以登记走访"))
+    summary, needs = summary.strip(), needs.strip()
+    errors: dict[str, str] = {}
+    if visited_on > timezone.localdate():
+        errors["visited_on"] = _("走访日期不能晚于今天")
+    elif visited_on < link.started_on:
+        errors["visited_on"] = _("走访日期早于联系关系开始的日期（%(on)s）") % {"on": link.started_on}
+    elif link.ended_on is not None and visited_on > link.ended_on:
+        errors["visited_on"] = _("该联系关系已于%(on)s结束，之后的走访不能登记在此户") % {"on": link.ended_on}
+    if way not in VisitWay.values:
+        errors["way"] = _("请选择走访方式")
+    if len(summary) < 2:
+        errors["summary"] = _("请简要填写走访情况")
+    if errors:
+        raise ValidationError(errors)
+    visit = LiaisonVisit.objects.create(
+        link=link,
+        member=link.member,
+        household=link.household,
+        area_code=link.area_code,
+        visited_on=visited_on,
+        way=way,
+        summary=summary,
+        needs=needs,
+        recorded_by=actor,
+    )
+    audit.record(actor, Action.CREATE, visit, fields=["visited_on", "way", "summary", "needs"])
+    return visit
 
 
 def _place(building_id: int, unit: int, estate_id: int, name: str, grid_code: str) -> assignment.Place:

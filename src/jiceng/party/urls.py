@@ -1,6 +1,6 @@
 from django.urls import path
 
-from jiceng.party import liaison_urls, views
+from jiceng.party import liaison_urls, record_views, views
 
 app_name = "party"
 urlpatterns: list = [
@@ -16,6 +16,8 @@ urlpatterns: list = [
     path("members/<int:pk>/end/", views.member_end, name="member_end"),
     path("members/<int:pk>/sign.pdf", views.identity_sign, name="identity_sign"),
     path("members/<int:pk>/central-household/", views.central_new, name="central_new"),
+    path("members/<int:pk>/record/", record_views.member_record, name="member_record"),
+    path("members/<int:pk>/visits/new/", record_views.visit_new, name="visit_new"),
     path("central-households/<int:pk>/", views.central_detail, name="central"),
     *liaison_urls.urlpatterns,
 ]
