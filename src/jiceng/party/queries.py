@@ -18,10 +18,12 @@ from django.utils.translation import gettext as _
 from jiceng.accounts.roles import Perm
 from jiceng.party.models import (
     CentralHousehold,
+    CommitteeSeat,
     LiaisonLink,
     Member,
     MemberStatus,
     Organisation,
+    Position,
 )
 from jiceng.people.models import CURRENT_STATUSES, Household, Resident
 from jiceng.territory.models import CHILD_LEVEL, CODE_LENGTH, Area, Level
@@ -421,3 +423,34 @@ def central_members(user: Any, central: CentralHousehold) -> QuerySet[Member]:
         .annotate(load=Count("liaison_links", filter=Q(liaison_links__ended_on__isnull=True)))
         .order_by("name", "id")
     )
+
+
+def secretaries_of(organisation: Organisation) -> list[Any]:
+    """Who answers for an organisation's duties: its current secretary (if they have an account)
+    and the community secretaries of its community."""
+    from jiceng.accounts.models import RoleBinding, User
+    from jiceng.accounts.roles import Role
+
+    community = organisation.area_code[:12]
+    prefixes = [community[:n] for n in (6, 9, 12)]
+    users = list(
+        User.objects.filter(
+            is_active=True,
+            role_bindings__in=RoleBinding.objects.filter(
+                role=Role.COMMUNITY_SECRETARY, area__code__in=prefixes
+            ),
+        ).distinct()
+    )
+    secretary = (
+        CommitteeSeat.objects.filter(
+            term__organisation=organisation,
+            term__ended_on__isnull=True,
+            position=Position.SECRETARY,
+            member__resident__isnull=False,
+        )
+        .values_list("member__resident_id", flat=True)
+        .first()
+    )
+    if secretary:
+        users += [u for u in User.objects.filter(resident_id=secretary, is_active=True) if u not in users]
+    return users

@@ -5,35 +5,17 @@ import datetime
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from jiceng.accounts.models import RoleBinding, User
-from jiceng.accounts.roles import Role
+from jiceng.accounts.models import User
 from jiceng.notifications.services import notify
-from jiceng.party.models import CommitteeSeat, Position, Term
+from jiceng.party.models import Term
+from jiceng.party.queries import secretaries_of
 
 # Reminders go out when the due date is this many days away (or fewer, for the last one missed).
 REMINDER_DAYS = (90, 30, 7)
 
 
 def _recipients(term: Term) -> list[User]:
-    """The organisation's secretary (if they have an account) and the community secretaries."""
-    community = term.area_code[:12]
-    prefixes = [community[:n] for n in (6, 9, 12)]
-    users = list(
-        User.objects.filter(
-            is_active=True,
-            role_bindings__in=RoleBinding.objects.filter(
-                role=Role.COMMUNITY_SECRETARY, area__code__in=prefixes
-            ),
-        ).distinct()
-    )
-    secretary = (
-        CommitteeSeat.objects.filter(term=term, position=Position.SECRETARY, member__resident__isnull=False)
-        .values_list("member__resident_id", flat=True)
-        .first()
-    )
-    if secretary:
-        users += list(User.objects.filter(resident_id=secretary, is_active=True))
-    return users
+    return secretaries_of(term.organisation)
 
 
 def send_election_reminders(today: datetime.date | None = None) -> int:
