@@ -160,14 +160,15 @@ def test_demo_accounts_and_bindings(db: Any) -> None:
 
 def test_one_audit_record_for_the_generation(db: Any) -> None:
     generate("tiny", seed=3, today=TODAY)
-    # The bulk rows are one record; the few 双报到 rows go through the units services, which
-    # audit each change as they do for real users.
+    # The bulk rows are one record; the few 双报到 rows and member01's next meeting go through
+    # the services, which audit each change as they do for real users.
     assert set(AuditEvent.objects.exclude(reason="demo data").values_list("object_type", flat=True)) <= {
         "units.sinkingunit",
         "units.unitpairing",
         "units.servicepost",
         "units.inserviceregistration",
         "units.servicerecord",
+        "meetings.meeting",
     }
     events = list(AuditEvent.objects.filter(reason="demo data"))
     assert len(events) == 1

@@ -254,3 +254,27 @@ def test_the_demo_community_has_five_sinking_units_and_in_service_hours(tiny: An
         r.hours for r in ServiceRecord.objects.filter(registration__work_unit__isnull=False)
     )
     assert sum(f.registered for f in listed.values()) == registrations.filter(work_unit__isnull=False).count()
+
+
+def test_the_demo_has_this_years_meetings_and_member01_is_called_to_the_next_one(tiny: Any) -> None:
+    from django.utils import timezone
+
+    from jiceng.meetings import compliance
+    from jiceng.meetings.models import Meeting, Presence, Status
+    from jiceng.notifications.models import Notification
+
+    member01 = User.objects.get(username="member01")
+    assert member01.resident_id is not None
+    upcoming = Meeting.objects.get(title__contains="年度党员评议")
+    assert upcoming.status == Status.SCHEDULED and upcoming.starts_at > timezone.now()
+    assert upcoming.attendances.get(member__resident_id=member01.resident_id).presence == Presence.EXPECTED
+    assert Notification.objects.filter(recipient=member01, title__contains=upcoming.title).exists()
+    held = Meeting.objects.filter(status=Status.HELD)
+    assert held.exists() and not held.filter(minutes="").exists()
+    # Every held meeting's quorum figures agree with its attendance rows.
+    for meeting in held.filter(meeting_type="general")[:20]:
+        rows = list(meeting.attendances.all())
+        assert meeting.voting_members == sum(a.voting for a in rows)
+        assert meeting.present_voting == sum(a.voting and a.presence == Presence.PRESENT for a in rows)
+    board = compliance.board(User.objects.get(username="secretary"), timezone.localdate())
+    assert board and sum(r.year[0] for r in board) > 0

@@ -22,6 +22,7 @@ from jiceng.audit import services as audit
 from jiceng.audit.models import Action
 from jiceng.common import crypto, pinyin
 from jiceng.common.masking import mask_id_number, mask_phone
+from jiceng.demo import meetings as demo_meetings
 from jiceng.demo import party, population, shapes
 from jiceng.demo import units as demo_units
 from jiceng.demo.accounts import create_demo_accounts
@@ -160,6 +161,16 @@ def generate(
             street=streets[0],
             community=flagship,
             seed=seed,
+        )
+        say(
+            str(
+                demo_meetings.build(
+                    secretary=accounts["secretary"],
+                    member_user=accounts["member01"],
+                    today=timezone.localdate(),
+                    seed=seed,
+                )
+            )
         )
         say(
             f"双报到: {units_tally.units} sinking units, {units_tally.registrations} in-service members "

@@ -1,6 +1,7 @@
 """Pages of 三会一课: meetings, sign-in by QR code, the compliance board and the register."""
 
 import datetime
+import io
 from typing import Any
 
 import segno
@@ -229,8 +230,9 @@ def qr(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = get_visible_or_404(_meetings(request.user), request.user, pk=pk)
     require(request.user, Perm.ORGLIFE_MANAGE, meeting)
     url = request.build_absolute_uri(reverse("meetings:sign", args=[meeting.sign_in_token]))
-    svg = segno.make(url, error="m").svg_inline(scale=8, dark="#1d273b")
-    response = HttpResponse(svg, content_type="image/svg+xml")
+    out = io.BytesIO()
+    segno.make(url, error="m").save(out, kind="svg", scale=8, dark="#1d273b")
+    response = HttpResponse(out.getvalue(), content_type="image/svg+xml")
     response["Cache-Control"] = "private, no-store"
     return response
 
