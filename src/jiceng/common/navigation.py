@@ -41,6 +41,7 @@ def _menu() -> list[tuple[str, str, list[Entry]]]:
                 ((Perm.ORGLIFE_VIEW,), _("三会一课"), "meetings:index", "calendar-event"),
                 ((Perm.ORGLIFE_VIEW,), _("落实情况"), "meetings:board", "checklist"),
                 ((Perm.ORGLIFE_VIEW,), _("发展党员"), "development:index", "user-plus"),
+                ((Perm.ORGLIFE_VIEW,), _("党校"), "training:index", "school"),
                 ((Perm.ORGLIFE_VIEW,), _("党费"), "dues:index", "coin-yuan"),
                 ((Perm.UNITS_MANAGE,), _("双报到"), "units:index", "building-bank"),
                 ((Perm.SERVICE_RECORD,), _("我的服务"), "units:mine", "heart-handshake"),

@@ -12,7 +12,6 @@ from ninja import Router, Schema, Status
 
 from jiceng.accounts.roles import Perm
 from jiceng.accounts.scope import has_perm
-from jiceng.common.scoping import get_visible_or_404
 from jiceng.dues import queries, services
 from jiceng.dues.models import Assessment
 from jiceng.party.models import Member, Organisation
@@ -54,7 +53,14 @@ def _organisation(request: HttpRequest, pk: int | None) -> Organisation | None:
 
 
 def _member(request: HttpRequest, pk: int) -> Member:
-    return get_visible_or_404(Member.objects.select_related("organisation"), request.user, pk=pk, active=True)
+    try:
+        return (
+            Member.objects.visible_to(request.user, Perm.ORGLIFE_VIEW)
+            .select_related("organisation")
+            .get(pk=pk, active=True)
+        )
+    except Member.DoesNotExist:
+        raise Http404 from None
 
 
 def _assessment(a: Assessment, show_base: bool) -> dict[str, Any]:

@@ -39,7 +39,15 @@ def _organisation(user: Any, pk: Any) -> Organisation:
 
 
 def _member(user: Any, pk: int) -> Member:
-    return get_visible_or_404(Member.objects.select_related("organisation"), user, pk=pk, active=True)
+    """A member whose dues the user may see (organisational-life scope, or themselves)."""
+    try:
+        return (
+            Member.objects.visible_to(user, Perm.ORGLIFE_VIEW)
+            .select_related("organisation")
+            .get(pk=pk, active=True)
+        )
+    except Member.DoesNotExist:
+        raise Http404 from None
 
 
 def _errors(request: HttpRequest, exc: ValidationError) -> None:
