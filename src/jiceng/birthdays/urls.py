@@ -1,6 +1,12 @@
-"""Pages of 政治生日 (birthdays)."""
+"""Pages of political birthdays (政治生日)."""
 
-from django.urls import URLPattern
+from django.urls import path
+
+from jiceng.birthdays import views
 
 app_name = "birthdays"
-urlpatterns: list[URLPattern] = []
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("oath/new/", views.activity_new, name="activity_new"),
+    path("members/<int:pk>/card.pdf", views.card, name="card"),
+]

@@ -43,6 +43,8 @@ def _menu() -> list[tuple[str, str, list[Entry]]]:
                 ((Perm.ORGLIFE_VIEW,), _("发展党员"), "development:index", "user-plus"),
                 ((Perm.ORGLIFE_VIEW,), _("党校"), "training:index", "school"),
                 ((Perm.ORGLIFE_VIEW,), _("党费"), "dues:index", "coin-yuan"),
+                ((Perm.ORGLIFE_VIEW,), _("组织关系转接"), "transfers:index", "transfer"),
+                ((Perm.ORGLIFE_VIEW,), _("政治生日"), "birthdays:index", "cake"),
                 ((Perm.UNITS_MANAGE,), _("双报到"), "units:index", "building-bank"),
                 ((Perm.SERVICE_RECORD,), _("我的服务"), "units:mine", "heart-handshake"),
             ],

@@ -14,6 +14,7 @@ meeting), 第三十三条 (an extension of at least 6 months and at most one yea
 import datetime
 from decimal import Decimal
 
+from jiceng.common.dates import add_months, add_years
 from jiceng.workdays import calendar
 
 MIN_AGE = 18
@@ -28,22 +29,6 @@ NOTICE_WORKING_DAYS = 5
 APPROVAL_MONTHS, APPROVAL_MONTHS_SPECIAL = 3, 6
 PROBATION_YEARS = 1
 MIN_EXTENSION_MONTHS, MAX_EXTENSION_MONTHS = 6, 12
-
-
-def add_months(day: datetime.date, months: int) -> datetime.date:
-    """The same day `months` later; a day the month lacks (31 January + 1 month) becomes the
-    first day of the month after, so "within N months" never ends early."""
-    total = day.month - 1 + months
-    year, month = day.year + total // 12, total % 12 + 1
-    try:
-        return day.replace(year=year, month=month)
-    except ValueError:
-        following = datetime.date(year + (month == 12), month % 12 + 1, 1)
-        return following
-
-
-def add_years(day: datetime.date, years: int) -> datetime.date:
-    return add_months(day, 12 * years)
 
 
 def age_on(birth: datetime.date, day: datetime.date) -> int:
