@@ -153,3 +153,47 @@ def test_a_grid_worker_of_another_grid_cannot_see_the_record(world: World):
     assert (
         world.client("secretary").get(reverse("party:member_record", args=[pw.member1.pk])).status_code == 200
     )
+
+
+def test_the_record_gathers_organisational_life_for_those_who_may_see_it(world: World):
+    from decimal import Decimal
+
+    from jiceng.dues import services as dues
+    from jiceng.meetings import services as meetings
+
+    pw = party_world(world)
+    meeting = meetings.schedule_meeting(
+        actor=world.users["secretary"],
+        organisation=pw.branch1,
+        meeting_type="general",
+        title="支部党员大会",
+        starts_at=timezone.now() - datetime.timedelta(minutes=5),
+    )
+    meetings.sign_in(user=world.users["member"], meeting=meeting)
+    meetings.record_held(
+        actor=world.users["secretary"], meeting=meeting, minutes="传达学习上级精神，讨论工作。"
+    )
+    dues.assess(
+        actor=world.users["secretary"],
+        member=pw.member1,
+        category="employed",
+        base=Decimal(4000),
+        effective_from=TODAY.replace(month=1, day=1),
+        reason="年度核定",
+    )
+    dues.record_payment(
+        actor=world.users["secretary"], member=pw.member1, month=TODAY.replace(day=1), method="cash"
+    )
+    sections = {
+        s.key: dict(s.rows) for s in year_record(pw.member1, TODAY.year, world.users["secretary"]).sections
+    }
+    assert sections["meetings"]["出席"] == 1 and sections["meetings"]["应参加会议"] == 1
+    assert sections["dues"]["已交党费（元）"] == Decimal("40.00")
+    assert sections["training"]["学时"] == "0 / 32"
+    # A grid worker sees members of their grid on the chain but not their organisational life.
+    page = world.client("grid01").get(reverse("party:member_record", args=[pw.member1.pk])).content.decode()
+    assert 'data-testid="section-liaison"' in page and 'data-testid="section-dues"' not in page
+    secretary_page = (
+        world.client("secretary").get(reverse("party:member_record", args=[pw.member1.pk])).content.decode()
+    )
+    assert 'data-testid="section-dues"' in secretary_page

@@ -909,4 +909,4 @@ def create_visit(request: HttpRequest, pk: int, data: VisitIn) -> Any:
 def member_record(request: HttpRequest, pk: int, year: int | None = None) -> Any:
     """The member's yearly record (党员年度纪实): sections of figures from every part of the platform."""
     member = get_visible_or_404(queries.members_for(request.user), request.user, pk=pk)
-    return year_record(member, year or timezone.localdate().year).as_dict()
+    return year_record(member, year or timezone.localdate().year, request.user).as_dict()

@@ -15,7 +15,10 @@ from typing import Any
 
 from django.db.models import Count, Q, Sum
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
 
+from jiceng.accounts.roles import Perm
+from jiceng.accounts.scope import has_perm
 from jiceng.party.models import LiaisonLink, LiaisonVisit, Member, VisitWay
 
 
@@ -117,7 +120,62 @@ def appeals_section(member: Member, year: int) -> Section:
 
 # (key, title, module answering `member_year_summary(member, year)`, its adapter to rows).
 Adapter = Callable[[dict[str, Any]], tuple[list[tuple[str, Any]], list[str]]]
-PARTS: list[tuple[str, str, str, Adapter]] = []
+
+
+def _meetings(s: dict[str, Any]) -> tuple[list[tuple[str, Any]], list[str]]:
+    rows = [
+        (_("应参加会议"), s["total"]),
+        (_("出席"), s["present"]),
+        (_("请假"), s["leave"]),
+        (_("缺席"), s["absent"]),
+    ]
+    items = [
+        _("%(type)s：出席%(present)d/%(expected)d")
+        % {"type": t, "present": c["present"], "expected": sum(c.values())}
+        for t, c in s["by_type"].items()
+    ]
+    return rows, items
+
+
+def _training(s: dict[str, Any]) -> tuple[list[tuple[str, Any]], list[str]]:
+    rows = [
+        (_("学时"), f"{s['hours']} / {s['required']}"),
+        (_("“2+X”"), _("已完成") if s["two_plus_x"] else _("未完成")),
+        (_("参加课次"), s["sessions"]),
+    ]
+    return rows, [f"{module}：{hours}" for module, hours in s["by_module"].items()]
+
+
+def _dues(s: dict[str, Any]) -> tuple[list[tuple[str, Any]], list[str]]:
+    rows = [
+        (_("已交月数"), f"{s['months_paid']} / {s['months_due']}"),
+        (_("已交党费（元）"), s["paid"]),
+        (_("自愿多交（元）"), s["extra"]),
+    ]
+    items = [_("欠交：%(months)s") % {"months": "、".join(s["arrears"])}] if s["arrears"] else []
+    return rows, items
+
+
+def _birthday(s: dict[str, Any]) -> tuple[list[tuple[str, Any]], list[str]]:
+    rows = [(_("党龄"), s["years"]), (_("重温入党誓词"), len(s["oath_activities"]))]
+    return rows, [_("政治生日：%(day)s") % {"day": s["birthday"]}] if s["birthday"] else []
+
+
+def _transfers(s: dict[str, Any]) -> tuple[list[tuple[str, Any]], list[str]]:
+    return [(_("组织关系转接"), len(s["transfers"]))], [
+        f"{t['direction']} {t['letter']} {t['status']}" for t in s["transfers"]
+    ]
+
+
+# Organisational life: shown to those who may see the member's organisational life (and to the
+# member); the party chain's own sections below follow the member page's visibility.
+PARTS: list[tuple[str, Any, str, Adapter]] = [
+    ("meetings", _l("三会一课"), "jiceng.meetings.queries", _meetings),
+    ("training", _l("学习培训"), "jiceng.training.queries", _training),
+    ("dues", _l("党费"), "jiceng.dues.queries", _dues),
+    ("birthdays", _l("政治生日"), "jiceng.birthdays.queries", _birthday),
+    ("transfers", _l("组织关系"), "jiceng.transfers.queries", _transfers),
+]
 
 
 def _part_section(key: str, title: str, module: str, adapt: Adapter, member: Member, year: int) -> Section:
@@ -126,10 +184,19 @@ def _part_section(key: str, title: str, module: str, adapt: Adapter, member: Mem
     return Section(key, title, rows, items)
 
 
-def year_record(member: Member, year: int) -> YearRecord:
-    """The member's record of `year`; the caller has already checked that the user may see the member."""
-    sections = [
-        _part_section(key, str(title), module, adapt, member, year) for key, title, module, adapt in PARTS
-    ]
+def year_record(member: Member, year: int, user: Any = None) -> YearRecord:
+    """The member's record of `year`; the caller has already checked that `user` may see the
+    member. Organisational-life sections need orglife.view over the member (or being them)."""
+    own = (
+        user is not None
+        and member.resident_id is not None
+        and member.resident_id == getattr(user, "resident_id", None)
+    )
+    orglife = user is None or own or has_perm(user, Perm.ORGLIFE_VIEW, member)
+    sections = (
+        [_part_section(key, str(title), module, adapt, member, year) for key, title, module, adapt in PARTS]
+        if orglife
+        else []
+    )
     sections += [liaison_section(member, year), service_section(member, year), appeals_section(member, year)]
     return YearRecord(member, year, sections)

@@ -68,7 +68,7 @@ def member_record(request: HttpRequest, pk: int) -> HttpResponse:
     links_open = LiaisonLink.objects.filter(member=member, ended_on__isnull=True).select_related("member")
     context = {
         "member": member,
-        "record": year_record(member, year),
+        "record": year_record(member, year, request.user),
         "year": year,
         "years": list(range(this_year, max(FIRST_YEAR, member.joined_on.year) - 1, -1)),
         "can_record_visit": any(services.may_record_visit(request.user, link) for link in links_open),
