@@ -120,7 +120,7 @@ def plan_year(*, actor: Any, organisation: Organisation, year: int) -> list[Meet
     return created
 
 
-def _check_type(organisation: Organisation, meeting_type: str) -> None:
+def check_type(organisation: Organisation, meeting_type: str) -> None:
     if meeting_type not in MeetingType.values:
         raise ValidationError({"meeting_type": _("请选择会议类型")})
     if meeting_type not in allowed_types(organisation):
@@ -153,7 +153,7 @@ def schedule_meeting(
     """Fix a meeting's time and place (a planned one, or a new one) and send the notice to every
     expected attendee who has an account; a meeting already held or cancelled cannot be moved."""
     require(actor, Perm.ORGLIFE_MANAGE, organisation)
-    _check_type(organisation, meeting_type)
+    check_type(organisation, meeting_type)
     title = title.strip()
     if not title:
         raise ValidationError({"title": _("请填写会议主题")})

@@ -7,11 +7,8 @@ and a household has one current liaison member (the import never replaces one: c
 household's member is done on its page, where the old link is ended).
 """
 
-from collections import defaultdict
-from dataclasses import dataclass
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
@@ -20,25 +17,15 @@ from jiceng.accounts.roles import Perm
 from jiceng.accounts.scope import scope_for
 from jiceng.audit.models import Action
 from jiceng.audit.services import Entry
-from jiceng.common import bulk, crypto
-from jiceng.common.identity import normalize_phone
+from jiceng.common import bulk
 from jiceng.dashboard import queries as figures
-from jiceng.party.models import LiaisonLink, LinkSource, Member
+from jiceng.party.models import LiaisonLink, LinkSource
 from jiceng.people.models import Household
 from jiceng.rosters.base import Column, Plan, Roster, Row, Sheet
+from jiceng.rosters.member_refs import MemberLookup, MemberRef
 from jiceng.rosters.places import BuildingLookup, address, address_columns
 
 AUDITED_FIELDS = ("member", "household", "started_on")
-
-
-@dataclass(frozen=True)
-class MemberRef:
-    pk: int
-    name: str
-    active: bool
-    area_code: str
-    id_tail: str
-    phone_hash: str
 
 
 class LiaisonRoster(Roster):
@@ -78,7 +65,7 @@ class LiaisonRoster(Roster):
                 household_id__in=[h.pk for h in households.values()], ended_on__isnull=True
             ).values_list("household_id", "member__name")
         )
-        members = self._members(user, {r.values["member"] for r in rows})
+        members = MemberLookup(user, self.import_permission, {r.values["member"] for r in rows})
         view_scope = scope_for(user, Perm.PEOPLE_VIEW)
         change_scope = scope_for(user, Perm.PARTY_CHANGE)
         first_row: dict[int, int] = {}
@@ -118,53 +105,9 @@ class LiaisonRoster(Roster):
             v["started_on"] = v["started_on"] or today
             plan.rows.append(row)
 
-    def _members(self, user: Any, names: set[str]) -> dict[str, list[MemberRef]]:
-        """The members the user may import for, by name, with what tells namesakes apart."""
-        found: dict[str, list[MemberRef]] = defaultdict(list)
-        rows = (
-            Member.objects.visible_to(user, self.import_permission)
-            .filter(name__in=names)
-            .values_list("pk", "name", "active", "area_code", "resident__id_tail", "phone_hash")
-        )
-        for pk, name, active, area_code, id_tail, phone_hash in rows:
-            found[name].append(MemberRef(pk, name, active, area_code, id_tail or "", phone_hash))
-        return found
-
-    def _member(
-        self, row: Row, members: dict[str, list[MemberRef]], change_scope: Any, fail: Any
-    ) -> MemberRef | None:
-        v = row.values
-        tail = (v["id_tail"] or "").upper()
-        phone = v["member_phone"]
-        if not tail and not phone:
-            fail(row, "id_tail", _("请填写党员身份证号码后4位或党员电话，以确认是哪一位党员"))
-            return None
-        named = members.get(v["member"], [])
-        if tail:
-            found = [m for m in named if m.id_tail == tail]
-            key = "id_tail"
-        else:
-            try:
-                phone_hash = crypto.lookup_hash(normalize_phone(phone))
-            except ValidationError as exc:
-                fail(row, "member_phone", exc.messages[0])
-                return None
-            found = [m for m in named if m.phone_hash == phone_hash]
-            key = "member_phone"
-        # Two records of one person: one left the roll, the other is current.
-        if len(found) > 1:
-            found = [m for m in found if m.active] or found
-        if not found:
-            fail(row, key, _("找不到党员“%(name)s”，或其不在您的管辖范围内") % {"name": v["member"]})
-            return None
-        if len(found) > 1:
-            fail(row, key, _("有多名党员与此相符，请改填党员电话") if tail else _("有多名党员与此相符"))
-            return None
-        member = found[0]
-        if not member.active:
-            fail(row, "member", _("%(name)s已离册") % {"name": member.name})
-            return None
-        if not change_scope.covers(member.area_code):
+    def _member(self, row: Row, members: MemberLookup, change_scope: Any, fail: Any) -> MemberRef | None:
+        member = members.find(row, fail)
+        if member is not None and not change_scope.covers(member.area_code):
             fail(row, "member", _("您没有为%(name)s安排联系户的权限") % {"name": member.name})
             return None
         return member
