@@ -482,3 +482,10 @@ def test_the_appeal_page_offers_a_similar_open_appeal_for_merging(world: World):
     assert 'data-testid="similar-appeals"' not in _text(
         grid02.get(reverse("appeals:detail", args=[other.pk]))
     )
+
+
+def test_the_handlers_queue_lists_the_oldest_appeal_first(world: World):
+    first = _submit(world)
+    second = _submit(world, category="corridor")
+    page = _text(world.client("grid02").get(reverse("appeals:index")))
+    assert page.index(first.number) < page.index(second.number)
