@@ -169,6 +169,10 @@ def test_one_audit_record_for_the_generation(db: Any) -> None:
         "units.inserviceregistration",
         "units.servicerecord",
         "meetings.meeting",
+        "development.development",
+        "development.thoughtreport",
+        "transfers.transfer",
+        "birthdays.oathactivity",
     }
     events = list(AuditEvent.objects.filter(reason="demo data"))
     assert len(events) == 1

@@ -278,3 +278,20 @@ def test_the_demo_has_this_years_meetings_and_member01_is_called_to_the_next_one
         assert meeting.present_voting == sum(a.voting and a.presence == Presence.PRESENT for a in rows)
     board = compliance.board(User.objects.get(username="secretary"), timezone.localdate())
     assert board and sum(r.year[0] for r in board) > 0
+
+
+def test_the_demo_has_dues_school_development_and_transfers(tiny: Any) -> None:
+    from django.utils import timezone
+
+    from jiceng.development.models import Development
+    from jiceng.dues import queries as dues
+    from jiceng.party.models import Member
+    from jiceng.training.models import Attendance
+    from jiceng.transfers.models import Transfer
+
+    today = timezone.localdate()
+    member01 = Member.objects.get(resident=User.objects.get(username="member01").resident)
+    summary = dues.member_year_summary(member01, today.year)
+    assert summary["months_due"] > 0 and summary["arrears"] == []  # member01 is paid up
+    assert Attendance.objects.exists() and Development.objects.exists()
+    assert Transfer.objects.filter(direction="incoming").exists()

@@ -23,6 +23,7 @@ from jiceng.audit.models import Action
 from jiceng.common import crypto, pinyin
 from jiceng.common.masking import mask_id_number, mask_phone
 from jiceng.demo import meetings as demo_meetings
+from jiceng.demo import orglife as demo_orglife
 from jiceng.demo import party, population, shapes
 from jiceng.demo import units as demo_units
 from jiceng.demo.accounts import create_demo_accounts
@@ -167,6 +168,17 @@ def generate(
                 demo_meetings.build(
                     secretary=accounts["secretary"],
                     member_user=accounts["member01"],
+                    today=timezone.localdate(),
+                    seed=seed,
+                )
+            )
+        )
+        say(
+            str(
+                demo_orglife.build(
+                    secretary=accounts["secretary"],
+                    member_user=accounts["member01"],
+                    community=flagship,
                     today=timezone.localdate(),
                     seed=seed,
                 )
