@@ -83,6 +83,10 @@ def main() -> None:
     parser.add_argument("--skip-generate", action="store_true", help="reuse the district already loaded")
     parser.add_argument("--skip-import", action="store_true")
     parser.add_argument(
+        "--only", default="", help="load only the routes whose name contains this (and the ceiling)"
+    )
+    parser.add_argument("--skip-party", action="store_true", help="skip the in-process party chain timings")
+    parser.add_argument(
         "--scale", default="district", help="demo scale to load (street: a quick trial run of the scenarios)"
     )
     args = parser.parse_args()
@@ -119,15 +123,16 @@ def main() -> None:
         save()
     results["routes"] = [
         {"name": r.name, "kind": r.kind, "target_share": r.target, **r.result}
-        for r in web.run(seconds=args.seconds, say=say)
+        for r in web.run(seconds=args.seconds, say=say, only=args.only)
     ]
     save()
     secretary = User.objects.get(username="secretary")
     community = secretary.role_bindings.values_list("area__code", flat=True).get()
     street = User.objects.get(username="street").role_bindings.values_list("area__code", flat=True).get()
-    say("party chain: coverage and liaison assignment, in process …")
-    results["party"] = party.run(secretary, community, street, say=say)
-    save()
+    if not args.skip_party:
+        say("party chain: coverage and liaison assignment, in process …")
+        results["party"] = party.run(secretary, community, street, say=say)
+        save()
     if not args.skip_import:
         results["import"] = {}
         results["import"] = imports.run(
@@ -141,6 +146,9 @@ def main() -> None:
         )
     save()
     say(f"raw results: {out}")
+    if args.only:
+        say("a partial run (--only): docs/performance.md left as it is")
+        return
     report.update_doc(DOC, results)
     say(f"tables updated in {DOC}")
 

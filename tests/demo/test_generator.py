@@ -173,6 +173,7 @@ def test_one_audit_record_for_the_generation(db: Any) -> None:
         "development.thoughtreport",
         "transfers.transfer",
         "birthdays.oathactivity",
+        "appeals.appeal",
     }
     events = list(AuditEvent.objects.filter(reason="demo data"))
     assert len(events) == 1

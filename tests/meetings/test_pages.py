@@ -136,3 +136,20 @@ def test_the_api_schedules_signs_in_and_reports_the_board(world: World):
     assert {o["id"] for o in board["organisations"]} == {pw.committee.pk, pw.branch1.pk, pw.branch2.pk}
     mine = world.client("member").get("/api/v1/meetings/meetings").json()
     assert [m["id"] for m in mine["items"]] == [pk]
+
+
+def test_the_board_page_is_cached_until_a_meeting_is_recorded(world: World):
+    pw = party_world(world)
+    client = world.client("secretary")
+    row = f'data-testid="board-row-{pw.branch1.pk}"'
+
+    def quarter_cell() -> str:
+        page = client.get(reverse("meetings:board")).content.decode()
+        return page.split(row, 1)[1].split("<td>")[3]
+
+    assert ">0/" in quarter_cell()
+    meeting = schedule(world, pw.branch1, at=timezone.now() - datetime.timedelta(minutes=5))
+    services.sign_in(user=world.users["member"], meeting=meeting)
+    assert ">0/" in quarter_cell()  # scheduling and signing in change nothing on the board
+    services.record_held(actor=world.users["secretary"], meeting=meeting, minutes="传达学习上级精神并讨论工作安排。")
+    assert ">1/" in quarter_cell()

@@ -196,3 +196,23 @@ def test_overdue_warnings_go_to_the_secretaries_once(world: World):
     assert pw.branch1.name in note.title and "支部党员大会" in note.body
     assert Notification.objects.filter(recipient=world.users["secretary"]).count() == 3  # each organisation
     assert send_overdue_warnings(day) == 0
+
+
+def test_the_boards_counts_agree_with_one_organisations_detail(world: World):
+    pw = party_world(world)
+    meeting = _three_member_branch(world)
+    ids = list(meeting.attendances.values_list("member_id", flat=True))
+    services.mark_attendance(actor=world.users["secretary"], meeting=meeting, present=ids)
+    services.record_held(actor=world.users["secretary"], meeting=meeting, minutes=_minutes())
+    # An earlier theme day this year, in another month when there is one.
+    if timezone.localdate().month > 1:
+        earlier = timezone.now().replace(month=1, day=15)
+        theme = schedule(world, pw.branch1, MeetingType.THEME_DAY, at=earlier)
+        services.record_held(actor=world.users["secretary"], meeting=theme, minutes=_minutes())
+    today = timezone.localdate()
+    on_board = next(r for r in compliance.board(world.users["secretary"], today) if r.organisation_id == pw.branch1.pk)
+    detail = compliance.organisation_compliance(pw.branch1, today, world.users["secretary"])
+    assert detail is not None
+    as_counts = [(t.meeting_type, t.required, t.met, t.current_done, t.overdue_count) for t in on_board.types]
+    assert as_counts == [(t.meeting_type, t.required, t.met, t.current_done, len(t.overdue)) for t in detail.types]
+    assert on_board.year == detail.year and on_board.overdue == detail.overdue

@@ -22,6 +22,7 @@ from jiceng.audit import services as audit
 from jiceng.audit.models import Action
 from jiceng.common import crypto, pinyin
 from jiceng.common.masking import mask_id_number, mask_phone
+from jiceng.demo import appeals as demo_appeals
 from jiceng.demo import meetings as demo_meetings
 from jiceng.demo import orglife as demo_orglife
 from jiceng.demo import party, population, shapes
@@ -180,6 +181,16 @@ def generate(
                     member_user=accounts["member01"],
                     community=flagship,
                     today=timezone.localdate(),
+                    seed=seed,
+                )
+            )
+        )
+        say(
+            str(
+                demo_appeals.build(
+                    staff=accounts["staff"],
+                    resident_user=accounts["resident01"],
+                    community=flagship,
                     seed=seed,
                 )
             )

@@ -1,24 +1,36 @@
 """The compliance board: for each organisation, the meetings required against those held this
 month, this quarter and this year, and the periods already past without one (overdue).
 
-Counted with one query over the year's held meetings (the distinct organisation × type × month
-that had one), so a district's thousands of organisations cost one query, not one per
-organisation. A general meeting without its quorum does not count.
+The board counts in the database: one grouped query over the year's held meetings gives, per
+organisation and type, the distinct past months and quarters that had one and whether the
+current month, quarter and year have one — about five rows per organisation, so a district's
+thousands of organisations cost one query, not one per organisation. The detail of one
+organisation (which periods were missed) reads the distinct months of its meetings. A general
+meeting without its quorum does not count.
 """
 
 import datetime
+import hashlib
+import time
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
+from django.core.cache import cache
+from django.db import transaction
 from django.db.models import Count, Q
-from django.db.models.functions import ExtractMonth
+from django.db.models.functions import ExtractMonth, TruncMonth, TruncQuarter
+from django.utils import timezone
 
 from jiceng.accounts.roles import Perm
+from jiceng.accounts.scope import scope_for
 from jiceng.meetings import rules
 from jiceng.meetings.models import Meeting, Status
 from jiceng.meetings.rules import MeetingType, Period
 from jiceng.party.models import CommitteeSeat, Organisation
+
+T = TypeVar("T")
 
 
 @dataclass
@@ -28,7 +40,8 @@ class TypeStatus:
     required: int  # periods of the year so far (the current one included)
     met: int  # of those, periods with a meeting held
     current_done: bool
-    overdue: list[str] = field(default_factory=list)  # keys of past periods without one
+    overdue_count: int = 0  # past periods of the year without one
+    overdue: list[str] = field(default_factory=list)  # their keys (detail only)
 
     @property
     def label(self) -> str:
@@ -61,7 +74,7 @@ class OrgCompliance:
 
     @property
     def overdue(self) -> int:
-        return sum(len(t.overdue) for t in self.types)
+        return sum(t.overdue_count for t in self.types)
 
 
 def _elapsed(period: str, today: datetime.date) -> list[rules.Span]:
@@ -79,18 +92,79 @@ def _committees(org_ids: list[int]) -> set[int]:
 
 
 def board(user: Any, today: datetime.date, area: str = "") -> list[OrgCompliance]:
-    """Every active organisation `user` may see (under `area` if given), in chain order."""
+    """Every active organisation `user` may see (under `area` if given), in chain order, with
+    counts per type (the missed periods' keys are left out: see `evaluate`)."""
     orgs_qs = Organisation.objects.visible_to(user, Perm.ORGLIFE_VIEW).filter(active=True)
     if area:
         orgs_qs = orgs_qs.filter(area_code__startswith=area)
-    return evaluate(list(orgs_qs.order_by("path").values(*ORG_FIELDS)), today)
+    orgs = list(orgs_qs.order_by("path").values(*ORG_FIELDS))
+    if not orgs:
+        return []
+    tz = timezone.get_current_timezone()
+    year_start = datetime.datetime(today.year, 1, 1, tzinfo=tz)
+    month_start = datetime.datetime(today.year, today.month, 1, tzinfo=tz)
+    quarter = (today.month - 1) // 3
+    quarter_start = datetime.datetime(today.year, 3 * quarter + 1, 1, tzinfo=tz)
+    counts = {
+        (r["organisation_id"], r["meeting_type"]): r
+        for r in _held(today)
+        .filter(organisation__in=orgs_qs.values("pk"))
+        .filter(starts_at__gte=year_start)
+        .values("organisation_id", "meeting_type")
+        .annotate(
+            past_months=Count(TruncMonth("starts_at"), distinct=True, filter=Q(starts_at__lt=month_start)),
+            past_quarters=Count(
+                TruncQuarter("starts_at"), distinct=True, filter=Q(starts_at__lt=quarter_start)
+            ),
+            this_month=Count("id", filter=Q(starts_at__gte=month_start)),
+            this_quarter=Count("id", filter=Q(starts_at__gte=quarter_start)),
+            this_year=Count("id"),
+        )
+    }
+    committees = _committees_in(orgs_qs)
+    empty = {"past_months": 0, "past_quarters": 0, "this_month": 0, "this_quarter": 0, "this_year": 0}
+    result = []
+    for org in orgs:
+        types = []
+        for meeting_type in rules.required_types(org["kind"], org["id"] in committees):
+            period = rules.FREQUENCY[meeting_type]
+            c = counts.get((org["id"], meeting_type), empty)
+            if period == Period.MONTH:
+                past, done, elapsed = c["past_months"], c["this_month"] > 0, today.month
+            elif period == Period.QUARTER:
+                past, done, elapsed = c["past_quarters"], c["this_quarter"] > 0, quarter + 1
+            else:
+                past, done, elapsed = 0, c["this_year"] > 0, 1
+            types.append(
+                TypeStatus(meeting_type, period, elapsed, past + done, done, overdue_count=elapsed - 1 - past)
+            )
+        result.append(OrgCompliance(org["id"], org["name"], org["area_code"], org["path"], types))
+    return result
+
+
+def _held(today: datetime.date) -> Any:
+    """This year's held meetings that count (a general meeting only with its quorum)."""
+    return Meeting.objects.filter(status=Status.HELD, starts_at__year=today.year).filter(
+        ~Q(meeting_type=MeetingType.GENERAL) | Q(quorum_reached=True)
+    )
+
+
+def _committees_in(orgs_qs: Any) -> set[int]:
+    rows = (
+        CommitteeSeat.objects.filter(term__organisation__in=orgs_qs.values("pk"), term__ended_on__isnull=True)
+        .values("term__organisation_id")
+        .annotate(n=Count("id"))
+        .filter(n__gte=rules.COMMITTEE_MIN_SEATS)
+    )
+    return {r["term__organisation_id"] for r in rows}
 
 
 ORG_FIELDS = ("id", "name", "kind", "area_code", "path")
 
 
 def evaluate(orgs: list[dict[str, Any]], today: datetime.date) -> list[OrgCompliance]:
-    """The compliance of organisations given as rows of ORG_FIELDS."""
+    """The compliance of organisations given as rows of ORG_FIELDS, with the keys of the
+    periods they missed (for one organisation's page and the worker's warnings)."""
     if not orgs:
         return []
     ids = [o["id"] for o in orgs]
@@ -98,8 +172,8 @@ def evaluate(orgs: list[dict[str, Any]], today: datetime.date) -> list[OrgCompli
     # Which months of the year had a meeting of each organisation and type: at most 12 rows each.
     done: dict[tuple[int, str], set[str]] = defaultdict(set)
     for row in (
-        Meeting.objects.filter(organisation_id__in=ids, status=Status.HELD, starts_at__year=today.year)
-        .filter(~Q(meeting_type=MeetingType.GENERAL) | Q(quorum_reached=True))
+        _held(today)
+        .filter(organisation_id__in=ids)
         .annotate(month=ExtractMonth("starts_at"))
         .values_list("organisation_id", "meeting_type", "month")
         .distinct()
@@ -116,6 +190,7 @@ def evaluate(orgs: list[dict[str, Any]], today: datetime.date) -> list[OrgCompli
             met_keys = done.get((org["id"], meeting_type), set())
             elapsed = spans[period]
             current = elapsed[-1]
+            missed = [s.key for s in elapsed[:-1] if s.key not in met_keys]
             types.append(
                 TypeStatus(
                     meeting_type=meeting_type,
@@ -123,7 +198,8 @@ def evaluate(orgs: list[dict[str, Any]], today: datetime.date) -> list[OrgCompli
                     required=len(elapsed),
                     met=sum(1 for s in elapsed if s.key in met_keys),
                     current_done=current.key in met_keys,
-                    overdue=[s.key for s in elapsed[:-1] if s.key not in met_keys],
+                    overdue_count=len(missed),
+                    overdue=missed,
                 )
             )
         result.append(OrgCompliance(org["id"], org["name"], org["area_code"], org["path"], types))
@@ -133,8 +209,42 @@ def evaluate(orgs: list[dict[str, Any]], today: datetime.date) -> list[OrgCompli
 def organisation_compliance(
     organisation: Organisation, today: datetime.date, user: Any
 ) -> OrgCompliance | None:
-    rows = [r for r in board(user, today, organisation.area_code) if r.organisation_id == organisation.pk]
+    """One organisation's compliance with its missed periods (the caller checked it may be seen)."""
+    rows = evaluate([{f: getattr(organisation, f if f != "id" else "pk") for f in ORG_FIELDS}], today)
     return rows[0] if rows else None
+
+
+# The board of a scope is kept this long, and dropped whenever a meeting is recorded as held,
+# cancelled or imported (invalidate_boards); an election that gives a branch its committee shows
+# at the latest after this long.
+BOARD_CACHE_SECONDS = 120
+_VERSION_KEY = "meetings:board:version"
+
+
+def invalidate_boards() -> None:
+    """Forget every cached board, now and again after the commit."""
+
+    def bump() -> None:
+        cache.set(_VERSION_KEY, time.time_ns(), None)
+
+    bump()
+    transaction.on_commit(bump)
+
+
+def cached_board(
+    user: Any, today: datetime.date, area: str, shape: Callable[[list[OrgCompliance]], T], name: str
+) -> T:
+    """`shape(board(...))` for the user's scope, from the cache when nothing changed since."""
+    scope = scope_for(user, Perm.ORGLIFE_VIEW)
+    fingerprint = hashlib.sha1(
+        repr((scope.area_codes, scope.org_paths, scope.resident_id)).encode()
+    ).hexdigest()
+    key = f"meetings:board:{cache.get(_VERSION_KEY, 0)}:{today}:{fingerprint}:{area}:{name}"
+    value = cache.get(key)
+    if value is None:
+        value = shape(board(user, today, area))
+        cache.set(key, value, BOARD_CACHE_SECONDS)
+    return value
 
 
 @dataclass

@@ -20,6 +20,7 @@ from jiceng.audit.models import Action
 from jiceng.audit.services import Entry
 from jiceng.common import bulk
 from jiceng.meetings import rules
+from jiceng.meetings.compliance import invalidate_boards
 from jiceng.meetings.models import Attendance, Meeting, Presence, SignedBy, Status
 from jiceng.meetings.rules import MeetingType
 from jiceng.meetings.services import check_type
@@ -154,6 +155,7 @@ class MeetingRoster(Roster):
             for r in plan.rows
         ]
         bulk.insert(Meeting, meetings)
+        invalidate_boards()
         return {"meetings": len(meetings)}, [
             Entry(Action.IMPORT, m, fields=("status", "minutes")) for m in meetings
         ]

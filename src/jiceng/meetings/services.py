@@ -17,7 +17,7 @@ from jiceng.accounts.roles import Perm
 from jiceng.accounts.scope import require
 from jiceng.audit import services as audit
 from jiceng.audit.models import Action
-from jiceng.meetings import rules
+from jiceng.meetings import compliance, rules
 from jiceng.meetings.models import Attachment, Attendance, Meeting, Presence, SignedBy, Status
 from jiceng.meetings.rules import MeetingType, Period
 from jiceng.notifications.services import notify
@@ -320,6 +320,7 @@ def record_held(*, actor: Any, meeting: Meeting, minutes: str, resolutions: str 
     meeting.voting_members, meeting.present_voting, meeting.quorum_reached = voting, present_voting, quorum
     meeting.save()
     audit.record(actor, Action.UPDATE, meeting, fields=["status", "minutes", "resolutions"])
+    compliance.invalidate_boards()
     return meeting
 
 
@@ -332,6 +333,7 @@ def cancel_meeting(*, actor: Any, meeting: Meeting, reason: str) -> Meeting:
         raise ValidationError({"reason": _("请填写取消原因")})
     meeting.status, meeting.cancel_reason = Status.CANCELLED, reason.strip()[:200]
     meeting.save(update_fields=["status", "cancel_reason", "updated_at"])
+    compliance.invalidate_boards()
     audit.record(actor, Action.UPDATE, meeting, fields=["status"], reason=meeting.cancel_reason)
     if meeting.notified_at:
         notify(

@@ -27,8 +27,9 @@ from jiceng.meetings.models import Attachment, Meeting, Presence, Status
 from jiceng.meetings.rules import MeetingType
 from jiceng.party.models import Organisation
 
-# Above this many organisations the board shows one row per area below the chosen one.
-BOARD_ORG_ROWS = 300
+# Above this many organisations (more than a community has) the board shows one row per area
+# below the chosen one, each leading to its own board.
+BOARD_ORG_ROWS = 100
 
 
 def _meetings(user: Any) -> Any:
@@ -97,17 +98,20 @@ def board(request: HttpRequest) -> HttpResponse:
     require(request.user, Perm.ORGLIFE_VIEW)
     today = timezone.localdate()
     area = request.GET.get("area", "").strip()
-    rows = compliance.board(request.user, today, area)
-    groups = None
-    if len(rows) > BOARD_ORG_ROWS:
-        groups = compliance.by_area(rows, area)
+
+    def shape(rows: list[compliance.OrgCompliance]) -> dict[str, Any]:
+        grouped = len(rows) > BOARD_ORG_ROWS
+        return {
+            "rows": [] if grouped else rows,
+            "groups": compliance.by_area(rows, area) if grouped else None,
+            "overdue_total": sum(r.overdue for r in rows),
+            "organisations": len(rows),
+        }
+
     context = {
-        "rows": rows if groups is None else [],
-        "groups": groups,
+        **compliance.cached_board(request.user, today, area, shape, "page"),
         "area": area,
         "today": today,
-        "overdue_total": sum(r.overdue for r in rows),
-        "organisations": len(rows),
     }
     return render(request, "meetings/board.html", context)
 
