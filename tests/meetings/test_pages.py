@@ -151,5 +151,7 @@ def test_the_board_page_is_cached_until_a_meeting_is_recorded(world: World):
     meeting = schedule(world, pw.branch1, at=timezone.now() - datetime.timedelta(minutes=5))
     services.sign_in(user=world.users["member"], meeting=meeting)
     assert ">0/" in quarter_cell()  # scheduling and signing in change nothing on the board
-    services.record_held(actor=world.users["secretary"], meeting=meeting, minutes="传达学习上级精神并讨论工作安排。")
+    services.record_held(
+        actor=world.users["secretary"], meeting=meeting, minutes="传达学习上级精神并讨论工作安排。"
+    )
     assert ">1/" in quarter_cell()

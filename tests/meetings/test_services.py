@@ -210,9 +210,13 @@ def test_the_boards_counts_agree_with_one_organisations_detail(world: World):
         theme = schedule(world, pw.branch1, MeetingType.THEME_DAY, at=earlier)
         services.record_held(actor=world.users["secretary"], meeting=theme, minutes=_minutes())
     today = timezone.localdate()
-    on_board = next(r for r in compliance.board(world.users["secretary"], today) if r.organisation_id == pw.branch1.pk)
+    on_board = next(
+        r for r in compliance.board(world.users["secretary"], today) if r.organisation_id == pw.branch1.pk
+    )
     detail = compliance.organisation_compliance(pw.branch1, today, world.users["secretary"])
     assert detail is not None
     as_counts = [(t.meeting_type, t.required, t.met, t.current_done, t.overdue_count) for t in on_board.types]
-    assert as_counts == [(t.meeting_type, t.required, t.met, t.current_done, len(t.overdue)) for t in detail.types]
+    assert as_counts == [
+        (t.meeting_type, t.required, t.met, t.current_done, len(t.overdue)) for t in detail.types
+    ]
     assert on_board.year == detail.year and on_board.overdue == detail.overdue
