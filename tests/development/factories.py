@@ -41,7 +41,7 @@ def second_member(w: World) -> Member:
         actor=w.users["secretary"],
         organisation=party_world(w).branch1,
         name="钱十",
-        gender="male",
+        gender="M",
         birth_date=D(1975, 3, 3),
         residence_elsewhere="淄博市张店区某小区",
         joined_on=D(2000, 7, 1),

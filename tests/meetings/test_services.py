@@ -40,7 +40,7 @@ def _add_members(world: World, n: int) -> list:
             actor=world.users["secretary"],
             organisation=party_world(world).branch1,
             name=f"党员{i}",
-            gender="male",
+            gender="M",
             birth_date=datetime.date(1970 + i, 1, 1),
             residence_elsewhere="外区",
             joined_on=datetime.date(2000, 7, 1),

@@ -143,7 +143,7 @@ def complete(
     member moves; an outgoing one takes the member off this roll; an incoming one puts the
     member on the receiving organisation's roll (a resident here, with their joining dates)."""
     transfer = (
-        Transfer.objects.select_for_update()
+        Transfer.objects.select_for_update(of=("self",))
         .select_related("member__organisation", "to_organisation")
         .get(pk=transfer.pk)
     )
