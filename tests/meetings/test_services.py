@@ -6,7 +6,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
-from jiceng.meetings import compliance, services
+from jiceng.meetings import compliance, rules, services
 from jiceng.meetings.models import Meeting, Presence, Status
 from jiceng.meetings.rules import MeetingType
 from jiceng.meetings.warnings import send_overdue_warnings
@@ -220,3 +220,35 @@ def test_the_boards_counts_agree_with_one_organisations_detail(world: World):
         (t.meeting_type, t.required, t.met, t.current_done, len(t.overdue)) for t in detail.types
     ]
     assert on_board.year == detail.year and on_board.overdue == detail.overdue
+
+
+def test_each_branch_secretary_gives_a_lecture_a_year(world: World):
+    pw = party_world(world)
+    planned = services.plan_year(actor=world.users["secretary"], organisation=pw.branch1, year=2027)
+    assert [m.title for m in planned if m.by_secretary] == ["2027年书记讲党课"]
+
+    def secretary_lecture() -> compliance.TypeStatus:
+        row = compliance.organisation_compliance(pw.branch1, timezone.localdate(), world.users["secretary"])
+        assert row is not None
+        return next(t for t in row.types if t.meeting_type == rules.SECRETARY_LECTURE)
+
+    assert not secretary_lecture().current_done and secretary_lecture().label == "书记讲党课"
+    started = timezone.now() - datetime.timedelta(minutes=5)
+    other = services.schedule_meeting(
+        actor=world.users["secretary"], organisation=pw.branch1, meeting_type=MeetingType.LECTURE,
+        title="党课：基层治理", starts_at=started, speaker="党校老师",
+    )  # fmt: skip
+    services.record_held(actor=world.users["secretary"], meeting=other, minutes=_minutes())
+    assert not secretary_lecture().current_done  # a lecture by someone else does not count
+    own = services.schedule_meeting(
+        actor=world.users["secretary"], organisation=pw.branch1, meeting_type=MeetingType.LECTURE,
+        title="书记讲党课：学习党章", starts_at=started, speaker="张三", by_secretary=True,
+    )  # fmt: skip
+    services.record_held(actor=world.users["secretary"], meeting=own, minutes=_minutes())
+    assert secretary_lecture().current_done
+    on_board = next(
+        r
+        for r in compliance.board(world.users["secretary"], timezone.localdate())
+        if r.organisation_id == pw.branch1.pk
+    )
+    assert any(t.meeting_type == rules.SECRETARY_LECTURE and t.current_done for t in on_board.types)

@@ -55,6 +55,7 @@ class ScheduleIn(Schema):
     place: str = ""
     host: str = ""
     speaker: str = ""
+    by_secretary: bool = False
     agenda: str = ""
 
 

@@ -28,7 +28,7 @@ from jiceng.accounts.scope import scope_for
 from jiceng.meetings import rules
 from jiceng.meetings.models import Meeting, Status
 from jiceng.meetings.rules import MeetingType, Period
-from jiceng.party.models import CommitteeSeat, Organisation
+from jiceng.party.models import CommitteeSeat, Organisation, OrgKind
 
 T = TypeVar("T")
 
@@ -45,7 +45,7 @@ class TypeStatus:
 
     @property
     def label(self) -> str:
-        return str(MeetingType(self.meeting_type).label)
+        return rules.requirement_label(self.meeting_type)
 
 
 @dataclass
@@ -119,6 +119,7 @@ def board(user: Any, today: datetime.date, area: str = "") -> list[OrgCompliance
             this_month=Count("id", filter=Q(starts_at__gte=month_start)),
             this_quarter=Count("id", filter=Q(starts_at__gte=quarter_start)),
             this_year=Count("id"),
+            by_secretary=Count("id", filter=Q(by_secretary=True)),
         )
     }
     committees = _committees_in(orgs_qs)
@@ -138,6 +139,9 @@ def board(user: Any, today: datetime.date, area: str = "") -> list[OrgCompliance
             types.append(
                 TypeStatus(meeting_type, period, elapsed, past + done, done, overdue_count=elapsed - 1 - past)
             )
+        if org["kind"] == OrgKind.BRANCH:
+            given = counts.get((org["id"], MeetingType.LECTURE), empty).get("by_secretary", 0) > 0
+            types.append(TypeStatus(rules.SECRETARY_LECTURE, Period.YEAR, 1, int(given), given))
         result.append(OrgCompliance(org["id"], org["name"], org["area_code"], org["path"], types))
     return result
 
@@ -181,6 +185,11 @@ def evaluate(orgs: list[dict[str, Any]], today: datetime.date) -> list[OrgCompli
         org_id, meeting_type, month = row
         day = datetime.date(today.year, month, 1)
         done[(org_id, meeting_type)].add(rules.span_of(rules.FREQUENCY[meeting_type], day).key)
+    by_secretary = set(
+        _held(today)
+        .filter(organisation_id__in=ids, meeting_type=MeetingType.LECTURE, by_secretary=True)
+        .values_list("organisation_id", flat=True)
+    )
     spans = {period: _elapsed(period, today) for period in Period.values}
     result = []
     for org in orgs:
@@ -202,6 +211,9 @@ def evaluate(orgs: list[dict[str, Any]], today: datetime.date) -> list[OrgCompli
                     overdue=missed,
                 )
             )
+        if org["kind"] == OrgKind.BRANCH:
+            given = org["id"] in by_secretary
+            types.append(TypeStatus(rules.SECRETARY_LECTURE, Period.YEAR, 1, int(given), given))
         result.append(OrgCompliance(org["id"], org["name"], org["area_code"], org["path"], types))
     return result
 

@@ -22,6 +22,9 @@ class ScheduleForm(forms.Form):
     place = forms.CharField(label=_("地点"), max_length=200, required=False)
     host = forms.CharField(label=_("主持人"), max_length=50, required=False)
     speaker = forms.CharField(label=_("讲课人"), max_length=50, required=False, help_text=_("党课必填"))
+    by_secretary = forms.BooleanField(
+        label=_("书记讲党课"), required=False, help_text=_("支部书记每年至少讲1次党课")
+    )
     agenda = forms.CharField(label=_("议程"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
     def __init__(self, *args: Any, organisations: Any, **kwargs: Any) -> None:

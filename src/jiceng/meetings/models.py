@@ -53,6 +53,8 @@ class Meeting(models.Model):
     place = models.CharField(_("地点"), max_length=200, blank=True)
     host = models.CharField(_("主持人"), max_length=50, blank=True)
     speaker = models.CharField(_("讲课人"), max_length=50, blank=True)
+    # A lecture given by the organisation's secretary: each secretary gives one a year.
+    by_secretary = models.BooleanField(_("书记讲党课"), default=False)
     agenda = models.TextField(_("议程"), blank=True)
     status = models.CharField(_("状态"), max_length=20, choices=Status.choices, default=Status.PLANNED)
     minutes = models.TextField(_("会议记录"), blank=True)

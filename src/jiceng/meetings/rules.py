@@ -51,6 +51,16 @@ FREQUENCY: dict[str, str] = {
     MeetingType.ORG_LIFE: Period.YEAR,
     MeetingType.APPRAISAL: Period.YEAR,
 }
+# Besides the meetings: each branch secretary gives at least one party lecture a year
+# (支部工作条例 第十九条), counted from lectures marked as given by the secretary.
+SECRETARY_LECTURE = "secretary_lecture"
+REQUIREMENT_LABELS = {SECRETARY_LECTURE: _("书记讲党课")}
+
+
+def requirement_label(key: str) -> str:
+    return str(REQUIREMENT_LABELS.get(key) or MeetingType(key).label)
+
+
 # A committee has at least three members (支部工作条例 第十五条: 3 to 5, at most 7).
 COMMITTEE_MIN_SEATS = 3
 # Meetings every member of the organisation (and of its groups) is expected at.

@@ -107,6 +107,15 @@ def plan_year(*, actor: Any, organisation: Organisation, year: int) -> list[Meet
                     created_by=actor,
                 )
             )
+    # The branch secretary's own lecture of the year: the first lecture of the plan, unless one
+    # of this year's lectures is already theirs.
+    lectures = [m for m in created if m.meeting_type == MeetingType.LECTURE]
+    has_own = Meeting.objects.filter(
+        organisation=organisation, starts_at__year=year, meeting_type=MeetingType.LECTURE, by_secretary=True
+    ).exists()
+    if lectures and organisation.kind == OrgKind.BRANCH and not has_own:
+        lectures[0].by_secretary = True
+        lectures[0].title = _("%(year)d年书记讲党课") % {"year": year}
     for meeting in created:
         meeting.save()
     audit.record(
@@ -147,6 +156,7 @@ def schedule_meeting(
     place: str = "",
     host: str = "",
     speaker: str = "",
+    by_secretary: bool = False,
     agenda: str = "",
     meeting: Meeting | None = None,
 ) -> Meeting:
@@ -172,6 +182,7 @@ def schedule_meeting(
     meeting.place = place.strip()
     meeting.host = host.strip()
     meeting.speaker = speaker.strip()
+    meeting.by_secretary = by_secretary and meeting_type == MeetingType.LECTURE
     meeting.agenda = agenda.strip()
     meeting.status = Status.SCHEDULED
     meeting.notified_at = timezone.now()

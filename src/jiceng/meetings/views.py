@@ -164,6 +164,7 @@ def _schedule(request: HttpRequest, meeting: Meeting | None) -> HttpResponse:
             "place": meeting.place,
             "host": meeting.host,
             "speaker": meeting.speaker,
+            "by_secretary": meeting.by_secretary,
             "agenda": meeting.agenda,
         }
     elif request.GET.get("organisation"):
