@@ -12,7 +12,7 @@ PG_URL := postgres://jiceng@$(subst /,%2F,$(PG_DIR))%2Fsock:$(PG_PORT)/postgres
 PG_BIN = $(shell ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
 # Run a PostgreSQL tool as the postgres user when we are root (it refuses to run as root).
 PG_AS = $(if $(filter 0,$(shell id -u)),runuser -u postgres --,)
-PYTEST_ARGS ?= -n 2 --dist loadfile
+PYTEST_ARGS ?=
 
 .PHONY: help install assets messages messages-extract run serve test lint typecheck migrations-check test-sqlite test-postgres \
         pg-start pg-stop system-deps bench clean
