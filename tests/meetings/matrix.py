@@ -39,6 +39,7 @@ PAGE_OBJECTS: dict[str, Callable[[World], dict[str, Any]] | None] = {
     "meetings:organisation": _branch,
     "meetings:plan": _branch,
     "meetings:register": _branch,
+    "meetings:talk": _branch,
     "meetings:meeting": _meeting,
     "meetings:edit": _meeting,
     "meetings:qr": _meeting,
@@ -68,9 +69,15 @@ API_ROUTES: dict[str, tuple[Callable[[World], dict[str, Any]], dict[str, Any] | 
     f"POST {_M}/meetings/{{pk}}/held": (_meeting, {"minutes": "会议记录会议记录会议记录"}),
     f"POST {_M}/meetings/{{pk}}/cancel": (_meeting, {"reason": "天气原因"}),
     f"POST {_M}/organisations/{{pk}}/plan": (_branch, {"year": 2026}),
+    f"GET {_M}/organisations/{{pk}}/talks": (_branch, None),
+    f"POST {_M}/organisations/{{pk}}/talks": (
+        _branch,
+        {"member_id": 0, "talked_on": "2026-03-01", "talker": "x"},
+    ),
     f"GET {_M}/board": (_none, None),
 }
 API_BODY_OBJECTS: dict[str, Callable[[World], dict[str, Any]]] = {
     f"POST {_M}/meetings": lambda w: {"organisation_id": party_world(w).branch2.pk},
     f"PUT {_M}/meetings/{{pk}}": lambda w: {"organisation_id": party_world(w).branch2.pk},
+    f"POST {_M}/organisations/{{pk}}/talks": lambda w: {"member_id": party_world(w).member2.pk},
 }

@@ -1,7 +1,8 @@
 """Demo 三会一课: this year's meetings of every organisation up to today, most held on time and
 some missed (each community keeps its own pace, so the compliance board shows a spread), with
-attendance; then, through the services, the next branch general meeting of member01's branch,
-so the persona has a notice and a meeting to sign in to.
+attendance, and this year's heart-to-heart talks with most members; then, through the services,
+the next branch general meeting of member01's branch, so the persona has a notice and a meeting
+to sign in to.
 
 The history is written in bulk (COPY on PostgreSQL) from plain rows: the district's thousands
 of organisations get a year of meetings and a million attendance rows in well under a minute.
@@ -19,7 +20,7 @@ from django.utils import timezone
 
 from jiceng.demo.writer import RowWriter
 from jiceng.meetings import rules, services
-from jiceng.meetings.models import Attendance, Meeting, Presence, SignedBy, Status
+from jiceng.meetings.models import Attendance, Meeting, Presence, SignedBy, Status, Talk
 from jiceng.meetings.rules import MeetingType
 from jiceng.party.models import CommitteeSeat, Member, MemberStatus, Organisation
 
@@ -46,12 +47,13 @@ class MeetingsTally:
     meetings: int = 0
     held: int = 0
     attendances: int = 0
+    talks: int = 0
     scheduled: str = ""
 
     def __str__(self) -> str:
         return (
             f"三会一课: {self.meetings:,} meetings this year ({self.held:,} held), "
-            f"{self.attendances:,} attendance rows{self.scheduled}"
+            f"{self.attendances:,} attendance rows, {self.talks:,} heart-to-heart talks{self.scheduled}"
         )
 
 
@@ -59,8 +61,8 @@ def _plan_day(period: str, span: rules.Span, meeting_type: str) -> datetime.date
     return services._plan_day(period, span, meeting_type)  # the annual plan's own days
 
 
-def build_history(*, today: datetime.date, seed: int) -> MeetingsTally:
-    """This year's meetings of every active organisation up to `today`, written in bulk."""
+def build_district(*, today: datetime.date, seed: int) -> MeetingsTally:
+    """This year's meetings and talks of every active organisation up to `today`, in bulk."""
     rng = random.Random(f"{seed}/meetings")
     tz = timezone.get_current_timezone()
     writer = RowWriter()
@@ -185,15 +187,67 @@ def build_history(*, today: datetime.date, seed: int) -> MeetingsTally:
         ["id", "meeting_id", "member_id", "voting", "presence", "signed_in_at", "signed_by", "leave_reason"],
         attendance_rows,
     )
-    writer.reset_sequences(Meeting, Attendance)
     tally.attendances = len(attendance_rows)
+    tally.talks = _write_talks(writer, rng, today, pace)
+    writer.reset_sequences(Meeting, Attendance, Talk)
     return tally
+
+
+TALKERS = ["支部书记", "支部副书记", "组织委员", "社区党委书记"]
+TALK_POINTS = ["思想工作情况", "家庭生活困难", "参加组织生活情况", "对支部工作的意见建议", "联系服务群众情况"]
+
+
+def _write_talks(writer: RowWriter, rng: random.Random, today: datetime.date, pace: dict[str, float]) -> int:
+    """A heart-to-heart talk this year with most members, fewer where a community lags."""
+    rows = []
+    next_talk = writer.next_id(Talk)
+    now = writer.datetime(timezone.now())
+    year_days = (today - datetime.date(today.year, 1, 1)).days
+    members = Member.objects.filter(active=True).values_list(
+        "id", "organisation_id", "organisation__area_code", "organisation__path"
+    )
+    for member_id, org_id, area_code, path in members:
+        # The share talked with grows through the year: most talks come with the appraisal.
+        if rng.random() > pace.get(area_code[:12], 0.8) * (0.4 + 0.6 * today.timetuple().tm_yday / 366):
+            continue
+        talked_on = datetime.date(today.year, 1, 1) + datetime.timedelta(days=rng.randint(0, year_days))
+        point = rng.choice(TALK_POINTS)
+        rows.append(
+            (
+                next_talk,
+                member_id,
+                org_id,
+                area_code,
+                path,
+                writer.date(talked_on),
+                rng.choice(TALKERS),
+                point,
+                now,
+            )
+        )
+        next_talk += 1
+    writer.write(
+        Talk,
+        [
+            "id",
+            "member_id",
+            "organisation_id",
+            "area_code",
+            "org_path",
+            "talked_on",
+            "talker",
+            "notes",
+            "created_at",
+        ],
+        rows,
+    )
+    return len(rows)
 
 
 def build(*, secretary: Any, member_user: Any, today: datetime.date, seed: int) -> MeetingsTally:
     """The history, then the next general meeting of member01's branch, scheduled (and notified)
     through the services for the day after tomorrow."""
-    tally = build_history(today=today, seed=seed)
+    tally = build_district(today=today, seed=seed)
     resident = getattr(member_user, "resident_id", None)
     member = Member.objects.filter(resident_id=resident, active=True).first() if resident else None
     if member is None:

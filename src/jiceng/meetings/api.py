@@ -1,5 +1,5 @@
 """The JSON API of 三会一课 under /api/v1/meetings/: meetings, sign-in, leave, attendance, the
-record of a held meeting, the annual plan and the compliance board. The same services as the
+record of a held meeting, the annual plan, heart-to-heart talks and the compliance board. The same services as the
 pages; an object outside the caller's reach is 404."""
 
 import datetime
@@ -12,7 +12,7 @@ from ninja import Router, Schema, Status
 from jiceng.accounts.roles import Perm
 from jiceng.common.pagination import keyset_rows
 from jiceng.common.scoping import get_visible_or_404
-from jiceng.meetings import compliance, services
+from jiceng.meetings import compliance, queries, services
 from jiceng.meetings.models import Meeting
 from jiceng.party.models import Organisation
 
@@ -202,24 +202,96 @@ def plan(request: HttpRequest, pk: int, data: PlanIn) -> Any:
     return Status(201, services.plan_year(actor=request.user, organisation=org, year=data.year))
 
 
+class TalkIn(Schema):
+    member_id: int
+    talked_on: datetime.date
+    talker: str
+    notes: str = ""
+
+
+class TalkOut(Schema):
+    id: int
+    member_id: int
+    talked_on: datetime.date
+    talker: str
+
+
+class TalkRollRow(Schema):
+    id: int
+    name: str
+    talks: int
+    last_talk: datetime.date | None
+
+
+@router.get("/organisations/{pk}/talks", response=list[TalkRollRow])
+def talks(request: HttpRequest, pk: int, year: int | None = None) -> Any:
+    """The members the organisation owes a yearly heart-to-heart talk, with this year's talks
+    (those not talked with first)."""
+    org = _organisation(request, pk)
+    return queries.talk_roll(org, year or timezone.localdate().year)
+
+
+@router.post("/organisations/{pk}/talks", response={201: TalkOut})
+def record_talk(request: HttpRequest, pk: int, data: TalkIn) -> Any:
+    """Record a heart-to-heart talk with one of the organisation's members."""
+    org = _organisation(request, pk)
+    member = queries.talk_members(org).filter(pk=data.member_id).first()
+    if member is None:
+        raise Http404
+    talk = services.record_talk(
+        actor=request.user, member=member, talked_on=data.talked_on, talker=data.talker, notes=data.notes
+    )
+    return Status(201, talk)
+
+
+# The board's organisations come in pages of at most this many (a district has thousands).
+BOARD_PAGE_MAX = 1000
+
+
 @router.get("/board")
-def board(request: HttpRequest, area: str = "") -> Any:
+def board(request: HttpRequest, area: str = "", offset: int = 0, size: int = 500) -> Any:
     """Required against held this month, quarter and year, and overdue periods, per organisation
-    in scope (none for a user without organisational-life permission)."""
+    in scope (none for a user without organisational-life permission), in chain order, a page of
+    `size` from `offset` (`next_offset` is null on the last page); `areas` sums them per area one
+    level below `area` (per street for a district, per community for a street)."""
     today = timezone.localdate()
+    offset, size = max(offset, 0), min(max(size, 1), BOARD_PAGE_MAX)
 
-    def shape(rows: list[compliance.OrgCompliance]) -> list[dict[str, Any]]:
-        return [
-            {
-                "id": r.organisation_id,
-                "name": r.name,
-                "area_code": r.area_code,
-                "month": list(r.month),
-                "quarter": list(r.quarter),
-                "year": list(r.year),
-                "overdue": {t.meeting_type: t.overdue_count for t in r.types if t.overdue_count},
-            }
-            for r in rows
-        ]
+    def shape(rows: list[compliance.OrgCompliance]) -> dict[str, Any]:
+        page = rows[offset : offset + size]
+        return {
+            "count": len(rows),
+            "next_offset": offset + size if offset + size < len(rows) else None,
+            "areas": [
+                {
+                    "code": a.code,
+                    "name": a.name,
+                    "organisations": a.organisations,
+                    "month": list(a.month),
+                    "quarter": list(a.quarter),
+                    "year": list(a.year),
+                    "overdue": a.overdue,
+                    "behind": a.behind,
+                }
+                for a in compliance.by_area(rows, area)
+            ]
+            if rows
+            else [],
+            "organisations": [
+                {
+                    "id": r.organisation_id,
+                    "name": r.name,
+                    "area_code": r.area_code,
+                    "month": list(r.month),
+                    "quarter": list(r.quarter),
+                    "year": list(r.year),
+                    "overdue": {t.meeting_type: t.overdue_count for t in r.types if t.overdue_count},
+                    "talks": next((list(t.progress) for t in r.types if t.progress), None),
+                }
+                for r in page
+            ],
+        }
 
-    return {"date": today, "organisations": compliance.cached_board(request.user, today, area, shape, "api")}
+    # Each page is cached on its own, so a request reads only the page it answers.
+    name = f"api:{offset}:{size}"
+    return {"date": today, "area": area, **compliance.cached_board(request.user, today, area, shape, name)}

@@ -6,7 +6,8 @@ organisation and type, the distinct past months and quarters that had one and wh
 current month, quarter and year have one — about five rows per organisation, so a district's
 thousands of organisations cost one query, not one per organisation. The detail of one
 organisation (which periods were missed) reads the distinct months of its meetings. A general
-meeting without its quorum does not count.
+meeting without its quorum does not count. Heart-to-heart talks are counted the same way: active
+members per organisation and those with a talk this year, two grouped queries.
 """
 
 import datetime
@@ -26,9 +27,9 @@ from django.utils import timezone
 from jiceng.accounts.roles import Perm
 from jiceng.accounts.scope import scope_for
 from jiceng.meetings import rules
-from jiceng.meetings.models import Meeting, Status
+from jiceng.meetings.models import Meeting, Status, Talk
 from jiceng.meetings.rules import MeetingType, Period
-from jiceng.party.models import CommitteeSeat, Organisation, OrgKind
+from jiceng.party.models import CommitteeSeat, Member, Organisation, OrgKind
 
 T = TypeVar("T")
 
@@ -42,6 +43,8 @@ class TypeStatus:
     current_done: bool
     overdue_count: int = 0  # past periods of the year without one
     overdue: list[str] = field(default_factory=list)  # their keys (detail only)
+    # Talks: (members talked with this year, members); a meeting type has none.
+    progress: tuple[int, int] | None = None
 
     @property
     def label(self) -> str:
@@ -123,6 +126,7 @@ def board(user: Any, today: datetime.date, area: str = "") -> list[OrgCompliance
         )
     }
     committees = _committees_in(orgs_qs)
+    talks = _talk_coverage(orgs, Q(organisation__in=orgs_qs.values("pk")), today.year)
     empty = {"past_months": 0, "past_quarters": 0, "this_month": 0, "this_quarter": 0, "this_year": 0}
     result = []
     for org in orgs:
@@ -142,8 +146,51 @@ def board(user: Any, today: datetime.date, area: str = "") -> list[OrgCompliance
         if org["kind"] == OrgKind.BRANCH:
             given = counts.get((org["id"], MeetingType.LECTURE), empty).get("by_secretary", 0) > 0
             types.append(TypeStatus(rules.SECRETARY_LECTURE, Period.YEAR, 1, int(given), given))
+        _add_talks(types, talks.get(org["id"]))
         result.append(OrgCompliance(org["id"], org["name"], org["area_code"], org["path"], types))
     return result
+
+
+def _talk_coverage(orgs: list[dict[str, Any]], members_q: Q, year: int) -> dict[int, tuple[int, int]]:
+    """(members talked with in `year`, active members) of each organisation of `orgs` that is not
+    a party group, its groups' members counted with it; `members_q` selects the members' rows."""
+    holders = {o["id"] for o in orgs if o["kind"] != OrgKind.GROUP}
+    paths = {o["id"]: o["path"] for o in orgs}
+
+    def holder(org_id: int) -> int | None:
+        # The organisation itself, or the nearest one above a party group.
+        path = paths.get(org_id)
+        if path is None:
+            return None
+        for pk in reversed([int(p) for p in path.strip("/").split("/")]):
+            if pk in holders:
+                return pk
+        return None
+
+    counts: dict[int, list[int]] = {}
+    members = Member.objects.filter(members_q, active=True).values("organisation_id").annotate(n=Count("id"))
+    for row in members:
+        pk = holder(row["organisation_id"])
+        if pk is not None:
+            counts.setdefault(pk, [0, 0])[1] += row["n"]
+    talked = (
+        Talk.objects.filter(
+            talked_on__year=year, member__active=True, member__in=Member.objects.filter(members_q)
+        )
+        .values("member__organisation_id")
+        .annotate(n=Count("member_id", distinct=True))
+    )
+    for talk_row in talked:
+        pk = holder(talk_row["member__organisation_id"])
+        if pk is not None and pk in counts:
+            counts[pk][0] += talk_row["n"]
+    return {pk: (done, total) for pk, (done, total) in counts.items() if total}
+
+
+def _add_talks(types: list[TypeStatus], coverage: tuple[int, int] | None) -> None:
+    if coverage is not None:
+        done = coverage[0] >= coverage[1]
+        types.append(TypeStatus(rules.TALKS, Period.YEAR, 1, int(done), done, progress=coverage))
 
 
 def _held(today: datetime.date) -> Any:
@@ -191,6 +238,21 @@ def evaluate(orgs: list[dict[str, Any]], today: datetime.date) -> list[OrgCompli
         .values_list("organisation_id", flat=True)
     )
     spans = {period: _elapsed(period, today) for period in Period.values}
+    # The members of these organisations and of the groups below them.
+    if len(orgs) <= 20:
+        below, members_below = Q(pk__in=[]), Q(pk__in=[])
+        for o in orgs:
+            below |= Q(path__startswith=o["path"])
+            members_below |= Q(organisation__path__startswith=o["path"])
+        known = {o["id"] for o in orgs}
+        subtree = [
+            o
+            for o in Organisation.objects.filter(below, active=True).values(*ORG_FIELDS)
+            if o["id"] not in known
+        ]
+        talks = _talk_coverage([*orgs, *subtree], members_below, today.year)
+    else:
+        talks = _talk_coverage(orgs, Q(organisation_id__in=ids), today.year)
     result = []
     for org in orgs:
         types = []
@@ -214,6 +276,7 @@ def evaluate(orgs: list[dict[str, Any]], today: datetime.date) -> list[OrgCompli
         if org["kind"] == OrgKind.BRANCH:
             given = org["id"] in by_secretary
             types.append(TypeStatus(rules.SECRETARY_LECTURE, Period.YEAR, 1, int(given), given))
+        _add_talks(types, talks.get(org["id"]))
         result.append(OrgCompliance(org["id"], org["name"], org["area_code"], org["path"], types))
     return result
 

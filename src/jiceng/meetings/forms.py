@@ -6,7 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from jiceng.meetings.rules import MeetingType
-from jiceng.party.models import Organisation
+from jiceng.party.models import Member, Organisation
 
 _WHEN = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 _DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -58,3 +58,16 @@ class PeriodForm(forms.Form):
         if data.get("first") and data.get("last") and data["first"] > data["last"]:
             raise forms.ValidationError(_("开始日期不能晚于结束日期"))
         return data
+
+
+class TalkForm(forms.Form):
+    member = forms.ModelChoiceField(label=_("党员"), queryset=Member.objects.none())
+    talked_on = forms.DateField(label=_("谈话日期"), widget=_DATE)
+    talker = forms.CharField(label=_("谈话人"), max_length=50)
+    notes = forms.CharField(label=_("谈话要点"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args: Any, members: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["member"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = members

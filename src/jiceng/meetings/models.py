@@ -1,7 +1,9 @@
-"""Meetings of a party organisation, their expected attendees and what each attendee did.
+"""Meetings of a party organisation, their expected attendees and what each attendee did, and
+the yearly heart-to-heart talks (谈心谈话) with each member.
 
 A meeting belongs to an organisation and is seen like it: by place (`area_code`), by the
-committee of an organisation above it (`org_path`), and by a member expected at it.
+committee of an organisation above it (`org_path`), and by a member expected at it. A talk is
+seen the same way, and by the member it was held with.
 """
 
 import secrets
@@ -150,3 +152,59 @@ class Attachment(models.Model):
 
     def __str__(self) -> str:
         return self.file.name or ""
+
+
+def _chain_or_member(scope: Any) -> Q:
+    """Seen through the chain (committee members of an organisation above) and by the member."""
+    found = Q(pk__in=[])
+    for path in scope.org_paths:
+        found |= Q(org_path__startswith=path)
+    if scope.resident_id:
+        found |= Q(member__resident_id=scope.resident_id)
+    return found
+
+
+class Talk(models.Model):
+    """A heart-to-heart talk (谈心谈话) with a member: held with each member at least once a year
+    (关于新形势下党内政治生活的若干准则; DOMAIN.md), by the secretary or a committee member."""
+
+    member = models.ForeignKey(Member, verbose_name=_("党员"), on_delete=models.PROTECT, related_name="talks")
+    # The member's organisation when the talk was held: its place and chain scope the record.
+    organisation = models.ForeignKey(
+        Organisation, verbose_name=_("党组织"), on_delete=models.PROTECT, related_name="talks"
+    )
+    area_code = models.CharField(max_length=15, db_index=True, editable=False)
+    org_path = models.CharField(max_length=255, db_index=True, editable=False)
+    talked_on = models.DateField(_("谈话日期"))
+    talker = models.CharField(_("谈话人"), max_length=50)
+    notes = models.TextField(_("谈话要点"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ScopedQuerySet.as_manager()
+    scope_area_field = "area_code"
+    scope_view_permission = Perm.ORGLIFE_VIEW
+    scope_extra_q = staticmethod(_chain_or_member)
+
+    class Meta:
+        verbose_name = _("谈心谈话")
+        verbose_name_plural = _("谈心谈话")
+        ordering = ["-talked_on", "-id"]
+        indexes = [models.Index(fields=["member", "talked_on"], name="talk_member_day")]
+
+    def __str__(self) -> str:
+        return f"{self.talked_on} {self.talker}"
+
+    @property
+    def scope_code(self) -> str:
+        return self.area_code
+
+    @property
+    def scope_org_path(self) -> str:
+        return self.org_path
+
+    @property
+    def scope_resident_id(self) -> int | None:
+        return self.member.resident_id

@@ -54,7 +54,11 @@ FREQUENCY: dict[str, str] = {
 # Besides the meetings: each branch secretary gives at least one party lecture a year
 # (支部工作条例 第十九条), counted from lectures marked as given by the secretary.
 SECRETARY_LECTURE = "secretary_lecture"
-REQUIREMENT_LABELS = {SECRETARY_LECTURE: _("书记讲党课")}
+# And a heart-to-heart talk (谈心谈话) with each member at least once a year (DOMAIN.md; 关于新形势下
+# 党内政治生活的若干准则): required of an organisation that has members of its own (directly or in
+# its party groups), met when every one of them had a talk this year.
+TALKS = "talks"
+REQUIREMENT_LABELS = {SECRETARY_LECTURE: _("书记讲党课"), TALKS: _("谈心谈话")}
 
 
 def requirement_label(key: str) -> str:

@@ -18,7 +18,7 @@ from jiceng.accounts.scope import require
 from jiceng.audit import services as audit
 from jiceng.audit.models import Action
 from jiceng.meetings import compliance, rules
-from jiceng.meetings.models import Attachment, Attendance, Meeting, Presence, SignedBy, Status
+from jiceng.meetings.models import Attachment, Attendance, Meeting, Presence, SignedBy, Status, Talk
 from jiceng.meetings.rules import MeetingType, Period
 from jiceng.notifications.services import notify
 from jiceng.party.models import CommitteeSeat, Member, MemberStatus, Organisation, OrgKind
@@ -375,3 +375,33 @@ def add_attachment(*, actor: Any, meeting: Meeting, file: Any) -> Attachment:
     )
     audit.record(actor, Action.CREATE, attachment, object_repr=name[:200])
     return attachment
+
+
+@transaction.atomic
+def record_talk(
+    *, actor: Any, member: Member, talked_on: datetime.date, talker: str, notes: str = ""
+) -> Talk:
+    """Record a heart-to-heart talk (谈心谈话) with a member, which each member is owed at least
+    once a year (DOMAIN.md); the board counts the members talked with this year."""
+    require(actor, Perm.ORGLIFE_MANAGE, member)
+    if not member.active:
+        raise ValidationError(_("%(name)s已不在册") % {"name": member.name})
+    if talked_on > timezone.localdate():
+        raise ValidationError({"talked_on": _("谈话日期不能晚于今天")})
+    talker = talker.strip()
+    if not talker:
+        raise ValidationError({"talker": _("请填写谈话人")})
+    organisation = member.organisation
+    talk = Talk.objects.create(
+        member=member,
+        organisation=organisation,
+        area_code=organisation.area_code,
+        org_path=organisation.path,
+        talked_on=talked_on,
+        talker=talker[:50],
+        notes=notes.strip(),
+        created_by=actor,
+    )
+    audit.record(actor, Action.CREATE, talk, object_repr=f"{member.name} {talked_on}")
+    compliance.invalidate_boards()
+    return talk

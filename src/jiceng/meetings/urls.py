@@ -12,6 +12,7 @@ urlpatterns = [
     path("organisations/<int:pk>/", views.organisation, name="organisation"),
     path("organisations/<int:pk>/plan/", views.plan, name="plan"),
     path("organisations/<int:pk>/register/", views.register, name="register"),
+    path("organisations/<int:pk>/talks/", views.talk, name="talk"),
     path("<int:pk>/", views.detail, name="meeting"),
     path("<int:pk>/edit/", views.edit, name="edit"),
     path("<int:pk>/qr.svg", views.qr, name="qr"),

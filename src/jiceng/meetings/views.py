@@ -21,8 +21,8 @@ from jiceng.accounts.scope import has_perm, require
 from jiceng.common.forms import add_errors
 from jiceng.common.pagination import keyset_page
 from jiceng.common.scoping import get_visible_or_404
-from jiceng.meetings import compliance, documents, services
-from jiceng.meetings.forms import AttachmentForm, PeriodForm, ReasonForm, RecordForm, ScheduleForm
+from jiceng.meetings import compliance, documents, queries, services
+from jiceng.meetings.forms import AttachmentForm, PeriodForm, ReasonForm, RecordForm, ScheduleForm, TalkForm
 from jiceng.meetings.models import Attachment, Meeting, Presence, Status
 from jiceng.meetings.rules import MeetingType
 from jiceng.party.models import Organisation
@@ -123,12 +123,21 @@ def organisation(request: HttpRequest, pk: int) -> HttpResponse:
     today = timezone.localdate()
     year = today.year
     meetings = list(Meeting.objects.filter(organisation=org, starts_at__year=year).order_by("starts_at"))
+    can_manage = has_perm(request.user, Perm.ORGLIFE_MANAGE, org)
+    talks = queries.talk_roll(org, year)
     context = {
         "organisation": org,
         "compliance": compliance.organisation_compliance(org, today, request.user),
         "meetings": meetings,
         "year": year,
-        "can_manage": has_perm(request.user, Perm.ORGLIFE_MANAGE, org),
+        "can_manage": can_manage,
+        "talks": talks,
+        "talk_form": TalkForm(
+            members=queries.talk_members(org).order_by("name"),
+            initial={"talked_on": today, "member": next((r["id"] for r in talks if not r["talks"]), None)},
+        )
+        if can_manage and talks
+        else None,
         "period_form": PeriodForm(initial={"first": datetime.date(year, 1, 1), "last": today}),
         "crumbs": [(_("三会一课"), reverse("meetings:index"))],
     }
@@ -149,6 +158,27 @@ def plan(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(
             request, _("已生成%(year)d年会议计划，新增%(n)d次会议") % {"year": year, "n": len(created)}
         )
+    return redirect("meetings:organisation", pk=org.pk)
+
+
+@login_required
+@require_POST
+def talk(request: HttpRequest, pk: int) -> HttpResponse:
+    """Record a heart-to-heart talk with one of the organisation's members."""
+    org = _organisation(request.user, pk)
+    form = TalkForm(request.POST, members=queries.talk_members(org))
+    if form.is_valid():
+        try:
+            services.record_talk(actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            _error(request, exc)
+        else:
+            messages.success(
+                request, _("已登记与%(name)s的谈心谈话") % {"name": form.cleaned_data["member"].name}
+            )
+    else:
+        for message in (str(e) for errors in form.errors.values() for e in errors):
+            messages.error(request, message)
     return redirect("meetings:organisation", pk=org.pk)
 
 

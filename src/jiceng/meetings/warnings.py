@@ -1,6 +1,7 @@
 """Overdue warnings: each day the worker tells the secretaries of every organisation whose
 required meeting of a period that has just ended was not held, once per organisation, type and
-period, and reminds them a week before a period ends while its meeting is still missing."""
+period, and reminds them a week before a period ends while its meeting is still missing (or, at
+the end of the year, members are still owed their heart-to-heart talk)."""
 
 import datetime
 import hashlib
@@ -35,12 +36,19 @@ def send_overdue_warnings(today: datetime.date | None = None) -> int:
                 topics.append(f"{t.meeting_type}:{last}")
             elif not t.current_done:
                 span = rules.span_of(t.period, today)
-                if (span.last - today).days < REMIND_DAYS:
+                if (span.last - today).days >= REMIND_DAYS:
+                    continue
+                if t.progress:
+                    lines.append(
+                        _("%(type)s：本年尚有%(n)d名党员未谈，%(last)s前须完成")
+                        % {"type": t.label, "n": t.progress[1] - t.progress[0], "last": span.last}
+                    )
+                else:
                     lines.append(
                         _("%(type)s：本期（%(period)s）尚未召开，%(last)s前须召开")
                         % {"type": t.label, "period": span.key, "last": span.last}
                     )
-                    topics.append(f"{t.meeting_type}:{span.key}:due")
+                topics.append(f"{t.meeting_type}:{span.key}:due")
         if not lines:
             continue
         if row.organisation_id not in by_pk:

@@ -128,6 +128,7 @@ def _meetings(s: dict[str, Any]) -> tuple[list[tuple[str, Any]], list[str]]:
         (_("出席"), s["present"]),
         (_("请假"), s["leave"]),
         (_("缺席"), s["absent"]),
+        (_("谈心谈话"), s["talks"]),
     ]
     items = [
         _("%(type)s：出席%(present)d/%(expected)d")
