@@ -221,6 +221,12 @@ if env("PYTEST_VERSION"):
 
 # Notifications: always in the platform; also by e-mail and SMS to users who have an address or
 # a phone on record, through these backends (console ones print instead of sending).
+# Maps: tiles only from a server the deployment names (an intranet or 天地图 tile URL template,
+# e.g. "https://tiles.example.gov.cn/{z}/{x}/{y}.png"); without one, maps draw the grid outlines.
+MAP_TILES = env("JICENG_MAP_TILES")
+MAP_ATTRIBUTION = env("JICENG_MAP_ATTRIBUTION")
+MAP_CENTRE = env("JICENG_MAP_CENTRE", "36.8000,118.0500")  # "lat,lng" when no outline is drawn
+
 NOTIFY_CHANNELS = [c.strip() for c in env("JICENG_NOTIFY_CHANNELS", "email,sms").split(",") if c.strip()]
 EMAIL_BACKEND = env("JICENG_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = env("JICENG_EMAIL_HOST", "localhost")

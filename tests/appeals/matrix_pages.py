@@ -39,6 +39,7 @@ PAGE_OBJECTS: dict[str, Callable[[World], dict[str, Any]] | None] = {
     "appeals:new": None,
     "appeals:lookup": None,
     "appeals:households": None,
+    "appeals:similar": None,
     "appeals:detail": _appeal2,
     "appeals:call": _appeal2,
     "appeals:act": lambda w: {**_appeal2(w), "action": "accept"},

@@ -41,6 +41,11 @@ def test_community_has_the_shape_of_shiji_huayuan(community: Any) -> None:
     )
     grids = Area.objects.filter(parent=place)
     assert [g.code for g in grids] == [f"370303005001{i:03d}" for i in range(1, 11)]
+    # Each grid has an outline to draw, side by side and none overlapping the next.
+    corners = [tuple(g.boundary["coordinates"][0][0]) for g in grids]
+    assert all(g.boundary["type"] == "Polygon" for g in grids) and len(set(corners)) == 10
+    # Grid 2 starts where grid 1 ends.
+    assert grids[1].boundary["coordinates"][0][0][0] == grids[0].boundary["coordinates"][0][1][0]
     assert Building.objects.count() == 148
     per_grid = dict(Household.objects.values_list("area_code").annotate(n=Count("id")).order_by())
     assert set(per_grid) == {g.code for g in grids}

@@ -10,6 +10,7 @@ errors answer 422 keyed by field. Phone numbers are always masked.
 
 import datetime
 from collections.abc import Callable, Iterator
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -24,7 +25,7 @@ from ninja.files import UploadedFile
 from jiceng.accounts.models import User
 from jiceng.accounts.roles import Perm
 from jiceng.accounts.scope import has_perm
-from jiceng.appeals import category_services, photo_services, services
+from jiceng.appeals import category_services, duplicates, photo_services, services
 from jiceng.appeals.models import (
     OPEN_STATUSES,
     Appeal,
@@ -35,7 +36,7 @@ from jiceng.appeals.models import (
 )
 from jiceng.common.pagination import keyset_rows
 from jiceng.common.scoping import get_visible_or_404
-from jiceng.people.models import Household
+from jiceng.people.models import Household, Resident
 from jiceng.territory.models import Area, Building, ancestor_codes
 from jiceng.units.models import SinkingUnit
 
@@ -102,6 +103,8 @@ class AppealOut(AppealRow):
     reopened: int
     rating: str
     rating_comment: str
+    latitude: Decimal | None
+    longitude: Decimal | None
 
 
 class EventOut(Schema):
@@ -126,6 +129,20 @@ class AppealPage(Schema):
     next_cursor: int | None
 
 
+class SimilarItem(Schema):
+    id: int
+    number: str
+    status: str
+    text: str
+    score: float
+
+
+class SimilarOut(Schema):
+    items: list[SimilarItem]
+    others: int
+    others_status: str
+
+
 class ConflictOut(Schema):
     detail: str
     errors: dict[str, list[str]]
@@ -148,6 +165,9 @@ class AppealIn(Schema):
     reporter_phone: str = ""
     anonymous: bool = False
     channel: str = Channel.API
+    # An optional map pin, WGS84; both or neither.
+    latitude: Decimal | None = None
+    longitude: Decimal | None = None
 
 
 class VersionIn(Schema):
@@ -392,6 +412,52 @@ def list_appeals(
     return _json(keyset_rows(qs, _rows, after, size))
 
 
+@router.get("/similar", response=SimilarOut)
+def similar_appeals(
+    request: HttpRequest,
+    category: str = "",
+    text: str = "",
+    household_id: int | None = None,
+    building_id: int | None = None,
+) -> Any:
+    """Open appeals like one being written (same category and building, similar text), to offer
+    before it is submitted. Staff get the appeals; a resident gets their own similar appeals and,
+    as `others`, how many neighbours raised something similar (`others_status`: the latest's)."""
+    user: Any = request.user
+    if not category or not has_perm(user, Perm.APPEALS_SUBMIT):
+        return {"items": [], "others": 0, "others_status": ""}  # like a list: nothing to offer
+    found = Category.objects.filter(code=category, active=True).first()
+    if found is None:
+        raise ValidationError({"category": _("没有代码为“%(code)s”的诉求类别") % {"code": category}})
+    staff = services.takes_for_others(user)
+    household = None
+    if not staff:
+        resident = Resident.objects.select_related("household").filter(pk=user.resident_id or 0).first()
+        household = resident.household if resident is not None else None
+    elif household_id is not None:
+        household = get_visible_or_404(Household.objects.select_related("building"), user, pk=household_id)
+    building = (
+        get_visible_or_404(Building, user, pk=building_id) if staff and building_id is not None else None
+    )
+    offer = duplicates.offer(
+        user, staff=staff, category=found, text=text, building=building, household=household
+    )
+    return {
+        "items": [
+            {
+                "id": c.appeal.pk,
+                "number": c.appeal.number,
+                "status": c.appeal.status,
+                "text": c.appeal.text,
+                "score": round(c.score, 1),
+            }
+            for c in offer.appeals
+        ],
+        "others": offer.others,
+        "others_status": offer.others_status,
+    }
+
+
 @router.get("/{pk}", response=AppealDetail)
 def get_appeal(request: HttpRequest, pk: int) -> Any:
     """One appeal with its timeline (each step, who took it, its note and photos)."""
@@ -416,6 +482,8 @@ def submit_appeal(request: HttpRequest, data: AppealIn) -> Any:
     _check_choices(kind=(data.kind, AppealKind))
     if data.channel == Channel.OPEN311 or data.channel not in Channel.values:
         raise ValidationError({"channel": _("无效的选项：%(value)s") % {"value": data.channel}})
+    if (data.latitude is None) != (data.longitude is None):
+        raise ValidationError({"latitude": _("纬度和经度须同时提供")})
     category = Category.objects.filter(code=data.category).first()
     if category is None:
         raise ValidationError({"category": _("没有代码为“%(code)s”的诉求类别") % {"code": data.category}})
@@ -432,6 +500,9 @@ def submit_appeal(request: HttpRequest, data: AppealIn) -> Any:
         reporter_name=data.reporter_name,
         reporter_phone=data.reporter_phone,
         anonymous=data.anonymous,
+        point=(data.latitude, data.longitude)
+        if data.latitude is not None and data.longitude is not None
+        else None,
     )
     return Status(201, _appeal(Appeal.objects.select_related("category").get(pk=appeal.pk)))
 

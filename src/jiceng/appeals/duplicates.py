@@ -38,6 +38,13 @@ class Candidate:
     score: float
 
 
+def _most_similar(qs: Any, text: str) -> list[Candidate]:
+    words = keywords(text)
+    scored = [Candidate(a, similarity(text, words, a)) for a in qs.order_by("-created_at")[:200]]
+    found = [c for c in scored if c.score >= THRESHOLD]
+    return sorted(found, key=lambda c: -c.score)[:LIMIT]
+
+
 def similar_open_appeals(
     user: Any,
     *,
@@ -57,7 +64,42 @@ def similar_open_appeals(
     )
     if exclude is not None:
         qs = qs.exclude(pk=exclude.pk)
-    words = keywords(text)
-    scored = [Candidate(a, similarity(text, words, a)) for a in qs.order_by("-created_at")[:200]]
-    found = [c for c in scored if c.score >= THRESHOLD]
-    return sorted(found, key=lambda c: -c.score)[:LIMIT]
+    return _most_similar(qs, text)
+
+
+@dataclass(frozen=True)
+class Offer:
+    """What is offered while an appeal is written. Staff see the similar open appeals of the
+    building; a resident sees their own, and only how many neighbours raised something similar
+    and how far it has got, never who nor what they wrote."""
+
+    appeals: list[Candidate]
+    others: int = 0
+    others_status: str = ""
+
+
+def offer(
+    user: Any,
+    *,
+    staff: bool,
+    category: Category,
+    text: str,
+    building: Building | None = None,
+    household: Household | None = None,
+) -> Offer:
+    if len(text.strip()) < 5:
+        return Offer([])
+    if staff:
+        return Offer(
+            similar_open_appeals(user, category=category, text=text, building=building, household=household)
+        )
+    if household is None:
+        return Offer([])
+    qs = Appeal.objects.filter(category=category, building_id=household.building_id, status__in=OPEN_STATUSES)
+    found = _most_similar(qs, text)
+    others = [c for c in found if c.appeal.submitter_id != user.pk]
+    return Offer(
+        [c for c in found if c.appeal.submitter_id == user.pk],
+        others=len(others),
+        others_status=others[0].appeal.status if others else "",
+    )

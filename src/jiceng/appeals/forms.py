@@ -1,6 +1,7 @@
 """Forms of the appeal pages: intake (a resident's own, or staff taking a call or a visit) and
 one small form per step of the cycle."""
 
+from decimal import Decimal
 from typing import Any
 
 from django import forms
@@ -64,6 +65,23 @@ class AppealForm(forms.Form):
     )
     photos = PhotosField()
     anonymous = forms.BooleanField(label=_("对外匿名（公开时不显示姓名）"), required=False)
+    # An optional pin dropped on the map (WGS84), both or neither.
+    latitude = forms.DecimalField(
+        label=_("纬度"),
+        required=False,
+        min_value=-90,
+        max_value=90,
+        decimal_places=6,
+        widget=forms.HiddenInput,
+    )
+    longitude = forms.DecimalField(
+        label=_("经度"),
+        required=False,
+        min_value=-180,
+        max_value=180,
+        decimal_places=6,
+        widget=forms.HiddenInput,
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -72,6 +90,17 @@ class AppealForm(forms.Form):
             ("", _("请选择类别")),
             *queries.category_choices(active_only=True),
         ]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if (data.get("latitude") is None) != (data.get("longitude") is None):
+            self.add_error(None, _("地图标注不完整，请重新点选位置或清除标注"))
+        return data
+
+    @property
+    def point(self) -> tuple[Decimal, Decimal] | None:
+        lat, lng = self.cleaned_data.get("latitude"), self.cleaned_data.get("longitude")
+        return (lat, lng) if lat is not None and lng is not None else None
 
 
 class StaffAppealForm(AppealForm):

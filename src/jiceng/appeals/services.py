@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from jiceng.accounts.models import User
 from jiceng.accounts.roles import Perm, Role
-from jiceng.accounts.scope import has_perm, require
+from jiceng.accounts.scope import has_perm, require, scope_for
 from jiceng.appeals import duplicates, routing
 from jiceng.appeals.models import (
     OPEN_STATUSES,
@@ -200,6 +200,10 @@ def submit(
             phone = normalize_phone(reporter_phone)
         except ValidationError as exc:
             errors["reporter_phone"] = exc.messages[0]
+    if point is not None and not (
+        all(p.is_finite() for p in point) and -90 <= point[0] <= 90 and -180 <= point[1] <= 180
+    ):
+        errors["latitude"] = _("地图标注的经纬度无效（纬度-90至90，经度-180至180）")
     if errors:
         raise ValidationError(errors)
     require(actor, Perm.APPEALS_SUBMIT, place)
@@ -243,6 +247,11 @@ def submit(
         link=f"/appeals/{appeal.pk}/",
     )
     return appeal
+
+
+def takes_for_others(user: Any) -> bool:
+    """Staff take appeals for anyone in their area; others raise their own."""
+    return has_perm(user, Perm.APPEALS_HANDLE) and bool(scope_for(user, Perm.APPEALS_SUBMIT).area_codes)
 
 
 def _handlers_of_place(area_code: str) -> list[User]:

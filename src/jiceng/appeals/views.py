@@ -40,6 +40,7 @@ from jiceng.appeals.models import (
     Appeal,
     AppealKind,
     AppealPhoto,
+    Category,
     Channel,
     EventKind,
     HandlerType,
@@ -53,6 +54,7 @@ from jiceng.common.forms import add_errors
 from jiceng.common.pagination import keyset_rows
 from jiceng.common.scoping import get_visible_or_404
 from jiceng.people.models import Household, Resident
+from jiceng.territory.maps import map_context
 from jiceng.territory.models import Building
 
 
@@ -126,16 +128,11 @@ def index(request: HttpRequest) -> HttpResponse:
 # ---- intake ----------------------------------------------------------------------------------
 
 
-def _staff(user: Any) -> bool:
-    """Staff take appeals for anyone in their area; others raise their own."""
-    return has_perm(user, Perm.APPEALS_HANDLE) and bool(scope_for(user, Perm.APPEALS_SUBMIT).area_codes)
-
-
 @login_required
 def new(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
     require(user, Perm.APPEALS_SUBMIT)
-    staff = _staff(user)
+    staff = services.takes_for_others(user)
     resident: Resident | None = None
     form: AppealForm
     if staff:
@@ -160,6 +157,7 @@ def new(request: HttpRequest) -> HttpResponse:
         if resident is None:
             raise PermissionDenied(_("您的账号未关联居民信息，请联系社区登记"))
         form = AppealForm(request.POST or None, request.FILES or None)
+    _offer_similar(form)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         common = {
@@ -169,6 +167,7 @@ def new(request: HttpRequest) -> HttpResponse:
             "address": data["address"],
             "anonymous": data["anonymous"],
             "photos": data["photos"],
+            "point": form.point,
         }
         try:
             if resident is not None:
@@ -200,6 +199,10 @@ def new(request: HttpRequest) -> HttpResponse:
                 else _("已登记%(kind)s，编号%(n)s") % {"kind": appeal.get_kind_display(), "n": appeal.number},
             )
             return redirect("appeals:detail", pk=appeal.pk)
+    if resident is not None:
+        pin_codes = [resident.household.building.area_code]
+    else:
+        pin_codes = list(scope_for(user, Perm.APPEALS_SUBMIT).area_codes)
     households: list[Household] = []
     building_pk = _int(str(form["building"].value() or "")) if staff else None
     if building_pk:
@@ -214,7 +217,24 @@ def new(request: HttpRequest) -> HttpResponse:
             "households": households,
             "selected": _int(str(form["household"].value() or "")) if staff else None,
             "max_photos": MAX_PHOTOS,
+            "map": map_context(pin_codes),
         },
+    )
+
+
+def _offer_similar(form: AppealForm) -> None:
+    """Ask for similar open appeals while the text is written or the category chosen."""
+    place = "[name=building],[name=household]"
+    common = {
+        "hx-get": reverse("appeals:similar"),
+        "hx-target": "#similar-results",
+        "hx-sync": "closest form:replace",
+    }
+    form.fields["text"].widget.attrs.update(
+        {**common, "hx-trigger": "input changed delay:600ms", "hx-include": f"[name=category],{place}"}
+    )
+    form.fields["category"].widget.attrs.update(
+        {**common, "hx-trigger": "change", "hx-include": f"[name=text],{place}"}
     )
 
 
@@ -249,6 +269,48 @@ def lookup(request: HttpRequest) -> HttpResponse:
     phone = request.GET.get("reporter_phone", "").strip()
     found = queries.callers(request.user, phone) if len(phone) >= 7 else []
     return render(request, "appeals/partials/callers.html", {"found": found, "phone": phone})
+
+
+@login_required
+def similar(request: HttpRequest) -> HttpResponse:
+    """HTMX: while an appeal is written, open appeals like it from the same building (see
+    duplicates.offer for what staff and residents are shown)."""
+    user: Any = request.user
+    require(user, Perm.APPEALS_SUBMIT)
+    staff = services.takes_for_others(user)
+    category = Category.objects.filter(pk=_int(request.GET.get("category")) or 0, active=True).first()
+    found = duplicates.Offer([])
+    if category is not None:
+        if staff:
+            building = (
+                Building.objects.visible_to(user, Perm.APPEALS_SUBMIT)
+                .filter(pk=_int(request.GET.get("building")) or 0)
+                .first()
+            )
+            household = (
+                Household.objects.visible_to(user, Perm.APPEALS_SUBMIT)
+                .select_related("building")
+                .filter(pk=_int(request.GET.get("household")) or 0)
+                .first()
+            )
+        else:
+            building, household = None, _own_household(user)
+        found = duplicates.offer(
+            user,
+            staff=staff,
+            category=category,
+            text=request.GET.get("text", ""),
+            building=building,
+            household=household,
+        )
+    return render(
+        request, "appeals/partials/similar_intake.html", {"staff": staff, "found": found, "labels": _labels()}
+    )
+
+
+def _own_household(user: Any) -> Household | None:
+    resident = Resident.objects.select_related("household").filter(pk=user.resident_id or 0).first()
+    return resident.household if resident is not None else None
 
 
 # ---- one appeal ------------------------------------------------------------------------------
@@ -367,6 +429,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         and (has_perm(user, Perm.APPEALS_HANDLE, appeal) or appeal.handler_id == user.pk),
         "photo_room": MAX_PHOTOS - sum(len(e.photos.all()) for e in events),
         "max_photos": MAX_PHOTOS,
+        "map": map_context([appeal.area_code]) if appeal.latitude is not None else None,
     }
     if steps & {"dispatch", "helper"}:
         context["handlers"] = list(queries.handler_candidates(appeal))

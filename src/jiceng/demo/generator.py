@@ -151,6 +151,7 @@ def generate(
         )
         flagship = communities[plan.streets[0].communities[0].code]
         grids = list(Area.objects.filter(parent=flagship).order_by("code"))
+        _outline(grids)
         accounts = {
             u.username: u
             for u in create_demo_accounts(
@@ -240,6 +241,22 @@ def _areas(plan: shapes.DistrictPlan) -> tuple[Area, list[Area], dict[str, Area]
         batch_size=2000,
     )
     return district, streets, by_code
+
+
+def _outline(grids: list[Area]) -> None:
+    """The demo community's grids as blocks of a street plan, five to a row, around the map's
+    default centre (JICENG_MAP_CENTRE), so that grid pages and appeal maps have outlines."""
+    from django.conf import settings
+
+    lat0, lng0 = (float(x) for x in settings.MAP_CENTRE.split(","))
+    width, height = 0.0045, 0.0035  # about 400 m by 390 m at this latitude
+    for n, grid in enumerate(grids):
+        row, col = divmod(n, 5)
+        west, north = lng0 + (col - 2.5) * width, lat0 + (1 - row) * height
+        east, south = west + width, north - height
+        ring = [[west, south], [east, south], [east, north], [west, north], [west, south]]
+        grid.boundary = {"type": "Polygon", "coordinates": [[[round(x, 6), round(y, 6)] for x, y in ring]]}
+    Area.objects.bulk_update(grids, ["boundary"])
 
 
 class _Builder:
