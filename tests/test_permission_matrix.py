@@ -109,6 +109,7 @@ PAGE_OBJECTS: dict[str, Callable[[World], dict[str, Any]] | None] = {
     "workdays:template": None,
     "appeal_measures:index": None,
     "appeal_measures:export": None,
+    "appeal_measures:hot": None,
 }
 # Pages of the system administrator's configuration: everyone else is refused (403).
 CONFIGURATION_PAGES = {"workdays:year", "appeal_categories:edit"}
@@ -279,6 +280,8 @@ API_ROUTES: dict[str, tuple[Callable[[World], dict[str, Any]], dict[str, Any] | 
 }
 # Routes that hold no data of any place: the holiday calendar is the same for everyone.
 PLACELESS_ROUTES = {"GET /api/v1/rosters/templates/{kind}", "GET /api/v1/workdays/years/{year}"}
+# Figures of an area: someone without one (a resident, the system administrator) is refused.
+AREA_FIGURES = {"GET /api/v1/appeals/measures", "GET /api/v1/appeals/hot"}
 # Bodies naming grid 2's building or household by id.
 API_BODY_OBJECTS: dict[str, Callable[[World], dict[str, Any]]] = {
     "POST /api/v1/territory/areas/{code}/buildings": lambda w: {"estate_id": w.estate.pk},
@@ -340,6 +343,9 @@ def test_api_grid01_gets_404_for_grid02_objects(other_estate: World, route: str)
 def test_api_lists_never_show_people_outside_the_scope(world: World, route: str, persona: str, hidden: str):
     party_world(world)
     response = _call(world.client(persona), route, world)
+    if route in AREA_FIGURES and persona != "grid01":
+        assert response.status_code == 403
+        return
     assert response.status_code == 200
     assert hidden not in response.content.decode()
 

@@ -7,6 +7,7 @@ from ninja.errors import AuthenticationError
 
 from jiceng.api_auth import BearerToken, SessionWithCsrf
 from jiceng.appeals.api import router as appeals_router
+from jiceng.appeals.measure_api import router as appeal_measures_router
 from jiceng.birthdays.api import router as birthdays_router
 from jiceng.development.api import router as development_router
 from jiceng.dues.api import router as dues_router
@@ -35,6 +36,7 @@ api.add_router("/units/", units_router)
 api.add_router("/notifications/", notifications_router)
 api.add_router("/rosters/", rosters_router)
 api.add_router("/workdays/", workdays_router)
+api.add_router("/appeals/", appeal_measures_router)  # before /appeals/{pk}
 api.add_router("/appeals/", appeals_router)
 api.add_router("/meetings/", meetings_router)
 api.add_router("/training/", training_router)

@@ -40,6 +40,8 @@ API_ROUTES: dict[str, tuple[Callable[[World], dict[str, Any]], dict[str, Any] | 
     f"GET {_A}/categories": (lambda w: {}, None),
     f"GET {_A}/": (lambda w: {}, None),
     f"GET {_A}/similar": (lambda w: {}, None),
+    f"GET {_A}/measures": (lambda w: {}, None),
+    f"GET {_A}/hot": (lambda w: {}, None),
     f"GET {_A}/{{pk}}": (_appeal2, None),
     f"POST {_A}/": (lambda w: {}, {"category": "garbage", "text": "楼道里堆满杂物，影响通行"}),
     f"POST {_A}/{{pk}}/photos": (_appeal2, {}),

@@ -1,79 +1,36 @@
 """The measures page: 12345 rates and hot issues for an area one may see, by month, with a
 chart and an Excel export."""
 
-import datetime
 import io
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from jiceng.accounts.roles import Perm
-from jiceng.accounts.scope import scope_for
-from jiceng.appeals.measures import Measures, Period, hot_issues, measures
-from jiceng.appeals.models import Appeal
+from jiceng.appeals import measure_queries
+from jiceng.appeals.measure_queries import Selection, groups, measure_rows, select
 from jiceng.audit import services as audit
 from jiceng.audit.models import Action
-from jiceng.territory.models import CHILD_LEVEL, CODE_LENGTH, Area, Level
 
 
-def _choices(request: HttpRequest) -> tuple[Area, Period, Period, str]:
-    codes = scope_for(request.user, Perm.APPEALS_VIEW).area_codes
-    if not codes:
-        raise PermissionDenied(_("统计按辖区查看，您没有所辖区域"))
-    code = request.GET.get("area") or codes[0]
-    if any(c.startswith(code) and c != code for c in codes):
-        # An area above one's own (a grid worker asking for the community): one's own area.
-        code = next(c for c in codes if c.startswith(code))
-    if not any(code.startswith(c) for c in codes):
-        raise Http404
-    area = Area.objects.filter(code=code).first()
-    if area is None:
-        raise Http404
-    today = timezone.localdate()
-    try:
-        year, month = (int(p) for p in request.GET.get("month", f"{today:%Y-%m}").split("-"))
-        this = Period.month(year, month)
-    except ValueError:
-        this = Period.month(today.year, today.month)
-    before = this.since - datetime.timedelta(days=1)
-    last = Period.month(before.year, before.month)
-    child = CHILD_LEVEL.get(Level(area.level))
-    default_group = str(CODE_LENGTH[child]) if child else "category"
-    group = request.GET.get("group", default_group)
-    if group not in ("category", *(str(n) for n in CODE_LENGTH.values() if n > len(area.code))):
-        group = default_group
-    return area, this, last, group
-
-
-def _labels(rows: list[Measures], group: str) -> list[Measures]:
-    if group != "category":
-        names = dict(Area.objects.filter(code__in=[m.key for m in rows]).values_list("code", "name"))
-        for m in rows:
-            m.label = names.get(m.key, m.key)
-    return rows
+def _selection(request: HttpRequest) -> Selection:
+    get = request.GET.get
+    return select(request.user, get("area", ""), get("month", ""), get("group", ""))
 
 
 def _data(request: HttpRequest) -> dict[str, Any]:
-    area, this, last, group = _choices(request)
-    appeals = Appeal.objects.visible_to(request.user).filter(area_code__startswith=area.code)
-    [total] = measures(appeals, this) or [Measures()]
-    rows = _labels(measures(appeals, this, group=group), group)
-    categories, keywords = hot_issues(appeals, this, last)
+    selection = _selection(request)
+    total, rows = measure_rows(request.user, selection)
     return {
-        "area": area,
-        "month": f"{timezone.localtime(this.since):%Y-%m}",
-        "group": group,
-        "groups": [("category", _("类别"))]
-        + [(str(CODE_LENGTH[lv]), str(lv.label)) for lv in Level if CODE_LENGTH[lv] > len(area.code)],
+        "area": selection.area,
+        "month": selection.month,
+        "group": selection.group,
+        "groups": groups(selection),
         "total": total,
         "rows": rows,
-        "hot_categories": categories,
-        "hot_keywords": keywords,
     }
 
 
@@ -89,6 +46,31 @@ def index(request: HttpRequest) -> HttpResponse:
         ],
     }
     return render(request, "appeal_measures/index.html", data)
+
+
+@login_required
+def hot(request: HttpRequest) -> HttpResponse:
+    """热点问题: the categories and keywords rising this month against the last."""
+    selection = _selection(request)
+    categories, keywords = measure_queries.hot(request.user, selection)
+    chart = {
+        "labels": [t.name for t in categories],
+        "this": [t.this_period for t in categories],
+        "last": [t.last_period for t in categories],
+        "names": [_("本月"), _("上月")],
+    }
+    return render(
+        request,
+        "appeal_measures/hot.html",
+        {
+            "area": selection.area,
+            "month": selection.month,
+            "last_month": f"{timezone.localtime(selection.last.since):%Y-%m}",
+            "hot_categories": categories,
+            "hot_keywords": keywords,
+            "chart": chart,
+        },
+    )
 
 
 def _pct(value: float | None) -> float | None:

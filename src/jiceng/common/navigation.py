@@ -55,6 +55,7 @@ def _menu() -> list[tuple[str, str, list[Entry]]]:
             [
                 ((Perm.APPEALS_VIEW,), _("诉求"), "appeals:index", "message-report"),
                 ((Perm.APPEALS_HANDLE,), _("诉求统计"), "appeal_measures:index", "chart-bar"),
+                ((Perm.APPEALS_HANDLE,), _("热点问题"), "appeal_measures:hot", "flame"),
             ],
         ),
         (
