@@ -86,6 +86,8 @@ def main() -> None:
         "--only", default="", help="load only the routes whose name contains this (and the ceiling)"
     )
     parser.add_argument("--skip-party", action="store_true", help="skip the in-process party chain timings")
+    parser.add_argument("--appeals", type=int, default=3_000_000, help="historical appeals to hold (issue 4)")
+    parser.add_argument("--submit-seconds", type=int, default=60, help="sustained appeal submission")
     parser.add_argument(
         "--scale", default="district", help="demo scale to load (street: a quick trial run of the scenarios)"
     )
@@ -96,7 +98,7 @@ def main() -> None:
     django.setup()
     from django.core.management import call_command
 
-    from bench import imports, party, report, web
+    from bench import appeals, imports, party, report, web
     from jiceng.accounts.models import User
     from jiceng.demo.generator import generate
 
@@ -121,11 +123,21 @@ def main() -> None:
         with connection.cursor() as cursor:
             cursor.execute("VACUUM ANALYZE")
         save()
+    from jiceng.appeals.models import Appeal
+
+    missing = args.appeals - Appeal.objects.count()
+    if missing > 0:
+        say(f"historical appeals: writing {missing:,} …")
+        results["appeals_history"] = appeals.load_history(missing, say=say)
+        save()
     results["routes"] = [
         {"name": r.name, "kind": r.kind, "target_share": r.target, **r.result}
         for r in web.run(seconds=args.seconds, say=say, only=args.only)
     ]
     save()
+    if not args.only or args.only in "appeal submission":
+        results["submission"] = appeals.run_submissions(args.submit_seconds, say=say)
+        save()
     secretary = User.objects.get(username="secretary")
     community = secretary.role_bindings.values_list("area__code", flat=True).get()
     street = User.objects.get(username="street").role_bindings.values_list("area__code", flat=True).get()

@@ -38,6 +38,13 @@ def tables(results: dict[str, Any]) -> str:
     if "generate" in results:
         g = results["generate"]
         lines += [f"District generation: **{g['seconds']} s** — {g['summary']}.", ""]
+    history = results.get("appeals_history")
+    if history:
+        lines += [
+            f"Historical appeals (issue 4): **{history['written']:,}** written with COPY in {history['seconds']} s; "
+            f"{history['appeals']:,} appeals in the database.",
+            "",
+        ]
     lines += [
         "| route | concurrency | requests | rps | p50 ms | p95 ms | p99 ms | % of ceiling | target met? | idle before |",
         "|---|---|---|---|---|---|---|---|---|---|",
@@ -65,6 +72,17 @@ def tables(results: dict[str, Any]) -> str:
             f"({a['grids']} grids, {a['households']:,} households, {a['proposed']:,} links proposed): "
             f"**{a['propose_seconds']} s** (target < 5 s: {'met' if a['target_met'] else '**not met**'}; "
             f"slowest grid {a['propose_per_grid_max']} s), confirming them {a['confirm_seconds']} s.",
+        ]
+    sub = results.get("submission")
+    if sub:
+        errors = sum(sub["errors"].values())
+        lines += [
+            "",
+            f"Appeal submission (issue 4): grid workers entering phone appeals through `POST /api/v1/appeals/`, "
+            f"{sub['concurrency']} connections for {sub['seconds']} s, the job worker delivering the notifications: "
+            f"**{sub['rps']:,} appeals/s** sustained, p50 {sub['p50_ms']} ms, p95 {sub['p95_ms']} ms, "
+            f"{errors} errors, {sub['created']:,} appeals created (target ≥ 200/s with no error: "
+            f"{'met' if sub['target_met'] else '**not met**'}).",
         ]
     imp = results.get("import")
     if imp:

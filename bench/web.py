@@ -42,7 +42,7 @@ PARTY_TARGET = 0.0
 class Route:
     name: str
     kind: str  # ceiling, html, api
-    lines: list[tuple[str, str]]  # (path, "Header: value")
+    lines: list[tuple[str, ...]]  # (path, "Header: value"[, JSON body to POST])
     target: float | None = None  # share of the ceiling's requests/s
     concurrency: int = CONCURRENCY
     result: dict[str, Any] = field(default_factory=dict)
@@ -192,6 +192,43 @@ def build_routes(community_code: str) -> list[Route]:
             [("/api/v1/meetings/board", street_token)],
             PARTY_TARGET,
         ),
+        # Issue 4: on top of the historical appeals (bench/appeals.py).
+        Route(
+            "appeal queue page, grid worker (/appeals/)",
+            "html",
+            [("/appeals/", cookie) for _u, cookie in grid_sessions],
+            PARTY_TARGET,
+        ),
+        Route(
+            "appeal measures page, secretary (/appeals/measures/)",
+            "html",
+            [("/appeals/measures/", cookie) for cookie in secretary_sessions],
+            PARTY_TARGET,
+        ),
+        Route(
+            "hot issues page, secretary (/appeals/measures/hot/)",
+            "html",
+            [("/appeals/measures/hot/", cookie) for cookie in secretary_sessions],
+            PARTY_TARGET,
+        ),
+        Route(
+            "API appeal queue, grid worker (/api/v1/appeals/?status=open)",
+            "api",
+            [("/api/v1/appeals/?status=open", token) for _u, token in grid_tokens],
+            PARTY_TARGET,
+        ),
+        Route(
+            "API appeal measures, secretary (/api/v1/appeals/measures)",
+            "api",
+            [("/api/v1/appeals/measures", secretary_token)],
+            PARTY_TARGET,
+        ),
+        Route(
+            "API hot issues, secretary (/api/v1/appeals/hot)",
+            "api",
+            [("/api/v1/appeals/hot", secretary_token)],
+            PARTY_TARGET,
+        ),
         Route(
             "API household list, grid worker (/api/v1/people/households?area=grid)",
             "api",
@@ -210,16 +247,19 @@ def build_routes(community_code: str) -> list[Route]:
 class Server:
     """gunicorn serving bench.settings on a free loopback port; always stopped on exit."""
 
-    def __init__(self, workers: int = 2) -> None:
+    def __init__(self, workers: int = 2, env: dict[str, str] | None = None) -> None:
         self.port = free_port()
         self.workers = workers
+        self.extra_env = env or {}
         self.process: subprocess.Popen[bytes] | None = None
         self.log = tempfile.NamedTemporaryFile(  # noqa: SIM115 (kept open while gunicorn runs)
             prefix="bench-gunicorn-", suffix=".log", delete=False
         )
 
     def __enter__(self) -> "Server":
-        env = dict(os.environ, DJANGO_SETTINGS_MODULE="bench.settings", PYTHONPATH=str(ROOT))
+        env = dict(
+            os.environ, DJANGO_SETTINGS_MODULE="bench.settings", PYTHONPATH=str(ROOT), **self.extra_env
+        )
         self.process = subprocess.Popen(
             [
                 sys.executable,
@@ -275,7 +315,7 @@ class Server:
 
 def check(server: Server, route: Route) -> None:
     """Every line must answer 200 (not a redirect to the login page) before it is timed."""
-    for path, header in route.lines[:10]:
+    for path, header, *_post in route.lines[:10]:
         status, body = server.get(path, header)
         if status != 200:
             raise RuntimeError(f"{route.name}: GET {path} answered {status}: {body[:200]!r}")
@@ -283,8 +323,8 @@ def check(server: Server, route: Route) -> None:
 
 def run_wrk(server: Server, route: Route, seconds: int, max_requests: int, warmup: int = 3) -> dict[str, Any]:
     with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False) as f:
-        for path, header in route.lines:
-            f.write(f"{path}\t{header}\n")
+        for line in route.lines:
+            f.write("\t".join(line) + "\n")
     env = dict(os.environ, BENCH_REQUESTS=f.name, BENCH_MAX_REQUESTS=str(max_requests // 2))
     url = f"http://127.0.0.1:{server.port}"
     script = str(ROOT / "bench" / "wrk.lua")
@@ -323,7 +363,7 @@ def run_wrk(server: Server, route: Route, seconds: int, max_requests: int, warmu
 
 def profile(route: Route, repeat: int = 20) -> dict[str, Any]:
     """In-process: the route's query count and the top functions by cumulative time."""
-    path, header = route.lines[0]
+    path, header, *_post = route.lines[0]
     client = Client()
     extra: dict[str, str] = {}
     if header.startswith("Cookie: "):

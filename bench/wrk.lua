@@ -1,5 +1,6 @@
--- wrk script: rotate over the (path, header) lines of $BENCH_REQUESTS, stop each thread after
--- $BENCH_MAX_REQUESTS responses (wrk's -d bounds the time), print one JSON line at the end.
+-- wrk script: rotate over the (path, header[, body]) lines of $BENCH_REQUESTS — a line with a
+-- body is a JSON POST — stop each thread after $BENCH_MAX_REQUESTS responses (wrk's -d bounds
+-- the time), print one JSON line at the end.
 local lines = {}
 local max_requests = tonumber(os.getenv("BENCH_MAX_REQUESTS") or "0")
 local responses = 0
@@ -7,10 +8,16 @@ local counter = 0
 
 function init(args)
   for line in io.lines(os.getenv("BENCH_REQUESTS")) do
-    local path, name, value = line:match("^(%S+)\t([^:]*):? ?(.*)$")
+    local path, header, body = line:match("^(%S+)\t([^\t]*)\t?(.*)$")
     local headers = {}
-    if name ~= nil and name ~= "" then headers[name] = value end
-    table.insert(lines, wrk.format("GET", path, headers))
+    local name, value = header:match("^([^:]+): (.*)$")
+    if name ~= nil then headers[name] = value end
+    if body ~= nil and body ~= "" then
+      headers["Content-Type"] = "application/json"
+      table.insert(lines, wrk.format("POST", path, headers, body))
+    else
+      table.insert(lines, wrk.format("GET", path, headers))
+    end
   end
   counter = math.random(#lines)
 end

@@ -258,6 +258,9 @@ def test_list_filters(world: World):
 
     assert ids() == [garbage.pk, lift.pk]
     assert ids(status="submitted") == [garbage.pk]
+    assert ids(status="open") == [garbage.pk, lift.pk]
+    appeals.reject(actor=world.users["secretary"], appeal=garbage, version=garbage.version, reason="重复")
+    assert ids(status="open") == [lift.pk] and ids(status="rejected") == [garbage.pk]
     assert ids(category="environment") == [garbage.pk]  # a parent includes its children
     assert ids(category="lift") == [lift.pk]
     assert ids(area=world.grid1.code) == [lift.pk]

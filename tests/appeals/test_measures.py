@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 
 from jiceng.appeals import services as appeals
-from jiceng.appeals.measures import Period, hot_issues, measures
+from jiceng.appeals.measures import Period, hot_issues, measures, total_of
 from jiceng.appeals.models import Appeal, AppealKind, Category, Channel, Rating
 from tests.conftest import World
 from tests.party.factories import party_world
@@ -72,6 +72,17 @@ def test_by_grid_and_by_category_and_only_what_one_may_see(history: World):
     by_category = {m.label: m for m in measures(Appeal.objects.all(), ALL_TIME, group="category")}
     assert by_category["垃圾清运"].dispatched == 2 and by_category["路灯照明"].overdue == 1
     assert measures(Appeal.objects.visible_to(history.users["grid01"]), ALL_TIME) == []
+
+
+def test_the_total_is_the_sum_of_the_groups(history: World):
+    appeals_ = Appeal.objects.all()
+    [direct] = measures(appeals_, ALL_TIME)
+    for group in ("category", "15"):
+        rows = measures(appeals_, ALL_TIME, group=group)
+        summed = total_of(rows)
+        assert (summed.dispatched, summed.responded_in_time, summed.resolved, summed.rated) == (3, 2, 1, 2)
+        assert (summed.satisfied, summed.closed, summed.overdue) == (direct.satisfied, direct.closed, 1)
+        assert summed.average_hours == pytest.approx(direct.average_hours)
 
 
 def test_hot_issues_rise_against_last_month(history: World):

@@ -33,6 +33,7 @@ from jiceng.appeals.models import (
     Category,
     Channel,
     HandlerType,
+    Helper,
 )
 from jiceng.common.pagination import keyset_rows
 from jiceng.common.scoping import get_visible_or_404
@@ -231,9 +232,8 @@ def _json(page: dict[str, Any]) -> JsonResponse:
 
 
 def _appeals(user: Any) -> QuerySet[Appeal]:
-    # distinct: the scope also matches through an appeal's helpers, a join that repeats an
-    # appeal once per helper.
-    return Appeal.objects.visible_to(user).distinct()
+    # The scope names the appeals one helps with by key, without a join: each appeal once.
+    return Appeal.objects.visible_to(user)
 
 
 def _appeal_or_404(user: Any, pk: int) -> Appeal:
@@ -393,11 +393,14 @@ def list_appeals(
     after: int | None = None,
     size: int = 50,
 ) -> Any:
-    """Appeals in scope, oldest first. `category` takes a category's code and includes its
+    """Appeals in scope, oldest first; `status` a status or `open` (every step before closure,
+    the handlers' queue). `category` takes a category's code and includes its
     children; `overdue` open appeals past their resolution limit (the clock running); `mine`
     those the user raised, handles or helps with."""
     qs = _appeals(request.user)
-    if status:
+    if status == "open":
+        qs = qs.filter(status__in=OPEN_STATUSES)
+    elif status:
         qs = qs.filter(status=status)
     if category:
         qs = qs.filter(Q(category__code=category) | Q(category__parent__code=category))
@@ -407,8 +410,9 @@ def list_appeals(
         late = _overdue_q(timezone.now())
         qs = qs.filter(late) if overdue else qs.exclude(late)
     if mine:
-        user = request.user
-        qs = qs.filter(Q(submitter=user) | Q(handler=user) | Q(helpers__user=user))
+        user: Any = request.user
+        helping = Helper.objects.filter(user_id=user.pk).values_list("appeal_id", flat=True)
+        qs = qs.filter(Q(submitter=user) | Q(handler=user) | Q(pk__in=list(helping)))
     return _json(keyset_rows(qs, _rows, after, size))
 
 

@@ -133,6 +133,29 @@ def measures(appeals: QuerySet[Appeal], period: Period, group: str | None = None
     return sorted(results.values(), key=lambda m: m.key)
 
 
+def total_of(rows: list[Measures]) -> Measures:
+    """The sum of grouped measures (each appeal is in one group): the average time to resolve is
+    weighted by the appeals closed in each group."""
+    total = Measures()
+    hours = 0.0
+    for m in rows:
+        for name in (
+            "dispatched",
+            "responded_in_time",
+            "resolved",
+            "rated",
+            "satisfied",
+            "closed",
+            "overdue",
+        ):
+            setattr(total, name, getattr(total, name) + getattr(m, name))
+        if m.average_hours is not None:
+            hours += m.average_hours * m.closed
+    timed = sum(m.closed for m in rows if m.average_hours is not None)
+    total.average_hours = hours / timed if timed else None
+    return total
+
+
 @dataclass(frozen=True)
 class Trend:
     name: str
@@ -162,6 +185,7 @@ def hot_issues(
         words: Counter[str] = Counter()
         for text in (
             appeals.filter(created_at__gte=period.since, created_at__lt=period.until)
+            .order_by()
             .values_list("keywords", flat=True)
             .iterator(chunk_size=5000)
         ):

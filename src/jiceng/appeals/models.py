@@ -123,8 +123,10 @@ def _appeal_q(scope: object) -> Q:
     condition = Q(pk__in=[])
     user_id = getattr(scope, "user_id", None)
     if user_id:
-        # A subquery, not a join: an appeal with several helpers must come back once.
-        helping = Helper.objects.filter(user_id=user_id).values("appeal_id")
+        # The appeals one helps with as a list of keys, not a join (an appeal with several
+        # helpers must come back once) nor a subquery (which no index can answer): each branch
+        # of the OR is then an index scan, and a queue of open appeals never walks the closed.
+        helping = list(Helper.objects.filter(user_id=user_id).values_list("appeal_id", flat=True))
         condition |= Q(submitter_id=user_id) | Q(handler_id=user_id) | Q(pk__in=helping)
     return condition
 
@@ -166,7 +168,7 @@ class Appeal(models.Model):
     address = models.CharField(_("地点"), max_length=200, blank=True)
     latitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
     longitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
-    area_code = models.CharField(max_length=15, db_index=True, editable=False)
+    area_code = models.CharField(max_length=15, editable=False)  # indexed with others below
     status = models.CharField(_("状态"), max_length=20, choices=Status.choices, default=Status.SUBMITTED)
     # Optimistic concurrency: every change names the version it saw (see services.py).
     version = models.PositiveIntegerField(default=1)
@@ -218,6 +220,26 @@ class Appeal(models.Model):
         ordering = ["-created_at", "-id"]
         indexes = [
             models.Index(fields=["area_code", "status"], name="appeal_area_status"),
+            # The handlers' queue: open appeals of an area, oldest first (a small index: most
+            # appeals are closed).
+            models.Index(
+                fields=["area_code", "id"],
+                condition=Q(status__in=OPEN_STATUSES),
+                name="appeal_open_area",
+            ),
+            # The measures and hot issues of an area in a month (measures.py).
+            models.Index(fields=["area_code", "created_at"], name="appeal_area_created"),
+            models.Index(fields=["area_code", "dispatched_at"], name="appeal_area_dispatched"),
+            models.Index(
+                fields=["area_code", "rated_at"],
+                condition=Q(rated_at__isnull=False),
+                name="appeal_area_rated",
+            ),
+            models.Index(
+                fields=["area_code", "closed_at"],
+                condition=Q(closed_at__isnull=False),
+                name="appeal_area_closed",
+            ),
             models.Index(fields=["handler", "status"], name="appeal_handler_status"),
             models.Index(fields=["building", "category", "status"], name="appeal_building_category"),
         ]
