@@ -34,11 +34,23 @@ def _environment() -> None:
 
     os.environ["DJANGO_SETTINGS_MODULE"] = "bench.settings"
     os.environ["JICENG_DEBUG"] = "0"
-    os.environ.setdefault("JICENG_SECRET_KEY", secrets.token_urlsafe(40))
-    os.environ.setdefault("JICENG_FIELD_KEY", Fernet.generate_key().decode())
+    os.environ.setdefault("JICENG_VAR_DIR", str(ROOT / "var" / "bench"))
+    # The keys of the data loaded, kept beside it so that --skip-generate can read it again.
+    keys = Path(os.environ["JICENG_VAR_DIR"]) / "bench-keys.json"
+    if not keys.exists():
+        keys.parent.mkdir(parents=True, exist_ok=True)
+        keys.write_text(
+            json.dumps(
+                {
+                    "JICENG_SECRET_KEY": secrets.token_urlsafe(40),
+                    "JICENG_FIELD_KEY": Fernet.generate_key().decode(),
+                }
+            )
+        )
+    for name, value in json.loads(keys.read_text()).items():
+        os.environ.setdefault(name, value)
     os.environ["JICENG_SECURE_COOKIES"] = "0"
     os.environ["JICENG_HUEY_IMMEDIATE"] = "1"
-    os.environ.setdefault("JICENG_VAR_DIR", str(ROOT / "var" / "bench"))
 
 
 def machine() -> dict[str, Any]:

@@ -1,0 +1,40 @@
+"""A prefix of a territory code finds exactly the codes under it, and on PostgreSQL it is a range
+a b-tree index answers."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from jiceng.common.lookups import successor
+from jiceng.territory.models import Area, Level
+
+
+def test_the_successor_of_a_digit_prefix():
+    assert successor("3703") == "3704"
+    assert successor("370309") == "37031"
+    assert successor("37039999") == "3704"
+    assert successor("999") == ""
+
+
+@pytest.mark.django_db
+def test_a_code_prefix_finds_exactly_the_codes_under_it():
+    district = Area.objects.create(code="370303", name="张店区", level=Level.DISTRICT)
+    for code in ("370303009", "370303010", "370303099"):
+        Area.objects.create(code=code, name=code, level=Level.STREET, parent=district)
+    Area.objects.create(code="370304001", name="邻区街道", level=Level.STREET)
+    found = set(Area.objects.filter(code__startswith="37030300").values_list("code", flat=True))
+    assert found == {"370303009"}
+    found = set(Area.objects.filter(code__startswith="3703030").values_list("code", flat=True))
+    assert found == {"370303009", "370303010", "370303099"}
+    assert set(Area.objects.filter(code__startswith="370303099").values_list("code", flat=True)) == {
+        "370303099"
+    }
+    # A value that is not a code is a plain prefix.
+    assert Area.objects.filter(name__startswith="张店").count() == 1
+    with CaptureQueriesContext(connection) as queries:
+        list(Area.objects.filter(code__startswith="370303"))
+    sql = queries.captured_queries[-1]["sql"]
+    if connection.vendor == "postgresql":
+        assert ">= '370303'" in sql and "< '370304'" in sql and "LIKE '370303%'" in sql
+    else:
+        assert "LIKE" in sql and ">=" not in sql
