@@ -110,10 +110,15 @@ test: lint typecheck migrations-check test-sqlite test-postgres
 bench: install assets system-deps
 	@command -v wrk >/dev/null || { [ "$$(id -u)" = 0 ] || { echo "run as root or install: wrk" >&2; exit 1; }; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
+	@command -v redis-server >/dev/null || { [ "$$(id -u)" = 0 ] || { echo "run as root or install: redis-server" >&2; exit 1; }; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server >/dev/null; }
 	$(BIN)/pip install --quiet --disable-pip-version-check -c requirements.lock -e '.[dev,bench]'
 	@$(MAKE) --no-print-directory pg-start PG_PORT=54330
-	DATABASE_URL='postgres://jiceng@$(subst /,%2F,/tmp/jiceng-pg-54330)%2Fsock:54330/postgres' $(BIN)/python -m bench; \
-	status=$$?; $(MAKE) --no-print-directory pg-stop PG_PORT=54330; exit $$status
+	@# Production runs PostgreSQL + Redis (cache, sessions, job queue): so does the benchmark.
+	redis-server --port 63790 --bind 127.0.0.1 --save '' --appendonly no --daemonize yes --pidfile /tmp/jiceng-redis-63790.pid >/dev/null
+	DATABASE_URL='postgres://jiceng@$(subst /,%2F,/tmp/jiceng-pg-54330)%2Fsock:54330/postgres' REDIS_URL=redis://127.0.0.1:63790/0 \
+	  $(BIN)/python -m bench; \
+	status=$$?; redis-cli -p 63790 shutdown nosave >/dev/null 2>&1; $(MAKE) --no-print-directory pg-stop PG_PORT=54330; exit $$status
 
 clean:
 	rm -rf $(VENV) node_modules $(VENDOR) var build *.egg-info

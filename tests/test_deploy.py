@@ -41,3 +41,14 @@ def test_check_deploy_is_clean_in_production_settings(tmp_path: Path):
 def test_production_refuses_to_start_without_keys(tmp_path: Path):
     result = _jiceng("check", JICENG_VAR_DIR=str(tmp_path), JICENG_SECRET_KEY="", JICENG_FIELD_KEY="")
     assert result.returncode != 0 and "JICENG_SECRET_KEY" in result.stderr
+
+
+def test_the_production_cache_and_job_queue_have_their_redis_client():
+    """With REDIS_URL (docs/deployment.md) the cache, the sessions and huey talk to Redis: the
+    client library must be installed (building the clients connects to nothing yet)."""
+    from django.core.cache.backends.redis import RedisCache
+    from huey import RedisHuey
+
+    cache = RedisCache("redis://127.0.0.1:1/0", {})
+    assert cache._cache.get_client(write=True).connection_pool is not None
+    assert RedisHuey("jiceng-test", url="redis://127.0.0.1:1/0").storage.conn is not None

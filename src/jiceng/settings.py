@@ -186,6 +186,9 @@ else:
 DASHBOARD_REFRESH_MINUTES = env_int("JICENG_DASHBOARD_REFRESH_MINUTES", 5)
 DASHBOARD_CACHE_SECONDS = env_int("JICENG_DASHBOARD_CACHE_SECONDS", 3 * DASHBOARD_REFRESH_MINUTES * 60)
 
+# The appeal measures and hot issues of an area and month are counted at most this often.
+APPEAL_FIGURES_CACHE_SECONDS = env_int("JICENG_APPEAL_FIGURES_CACHE_SECONDS", 300)
+
 # Background jobs: huey on SQLite by default, Redis in production; tests run tasks inline.
 HUEY = {
     "name": "jiceng",

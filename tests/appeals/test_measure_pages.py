@@ -46,6 +46,17 @@ def test_the_hot_issue_page_shows_the_rising_category_and_keyword(world: World):
     assert world.client("resident").get("/appeals/measures/hot/").status_code == 403
 
 
+def test_the_figures_are_counted_once_every_few_minutes(world: World, settings):
+    settings.APPEAL_FIGURES_CACHE_SECONDS = 300
+    client = world.client("secretary")
+    assert 'data-testid="count-dispatched">0<' in client.get("/appeals/measures/").content.decode()
+    _dispatched(world)
+    page = client.get("/appeals/measures/").content.decode()
+    assert 'data-testid="count-dispatched">0<' in page and "每5分钟更新" in page  # as counted before
+    settings.APPEAL_FIGURES_CACHE_SECONDS = 0
+    assert 'data-testid="count-dispatched">1<' in client.get("/appeals/measures/").content.decode()
+
+
 def test_the_api_gives_the_measures_and_hot_issues(world: World):
     _dispatched(world)
     client = world.client("secretary")

@@ -475,7 +475,7 @@ def submit_appeal(request: HttpRequest, data: AppealIn) -> Any:
     with `POST /appeals/{id}/photos`."""
     user = request.user
     household = (
-        get_visible_or_404(Household.objects.select_related("building"), user, pk=data.household_id)
+        get_visible_or_404(Household.objects.select_related("building__estate"), user, pk=data.household_id)
         if data.household_id is not None
         else None
     )
@@ -508,7 +508,7 @@ def submit_appeal(request: HttpRequest, data: AppealIn) -> Any:
         if data.latitude is not None and data.longitude is not None
         else None,
     )
-    return Status(201, _appeal(Appeal.objects.select_related("category").get(pk=appeal.pk)))
+    return Status(201, _appeal(appeal))
 
 
 @router.post("/{pk}/photos", response={201: PhotosOut})

@@ -1,6 +1,7 @@
 """`/api/v1/appeals/measures` and `/api/v1/appeals/hot`: the figures of the measures and
 hot-issue pages, for an area the user may see and a month."""
 
+import datetime
 from typing import Any
 
 from django.http import HttpRequest
@@ -32,6 +33,7 @@ class MeasuresPage(Schema):
     area: str
     month: str
     group: str
+    counted_at: datetime.datetime  # figures are counted at most every few minutes
     total: MeasuresOut
     rows: list[MeasuresOut]
 
@@ -46,6 +48,7 @@ class TrendOut(Schema):
 class HotOut(Schema):
     area: str
     month: str
+    counted_at: datetime.datetime
     categories: list[TrendOut]
     keywords: list[TrendOut]
 
@@ -65,11 +68,12 @@ def get_measures(request: HttpRequest, area: str = "", month: str = "", group: s
     total and by `group`: `category` or the length of the codes below (9 streets, 12 communities,
     15 grids; default: the level below the area)."""
     selection = measure_queries.select(request.user, area, month, group)
-    total, rows = measure_queries.measure_rows(request.user, selection)
+    total, rows, counted_at = measure_queries.measure_rows(request.user, selection)
     return {
         "area": selection.area.code,
         "month": selection.month,
         "group": selection.group,
+        "counted_at": counted_at,
         "total": _measures(total),
         "rows": [_measures(m) for m in rows],
     }
@@ -80,10 +84,11 @@ def get_hot_issues(request: HttpRequest, area: str = "", month: str = "") -> Any
     """Hot issues: the categories and keywords of an area's appeals rising in a month against the
     month before, most risen first (ten of each)."""
     selection = measure_queries.select(request.user, area, month)
-    categories, keywords = measure_queries.hot(request.user, selection)
+    categories, keywords, counted_at = measure_queries.hot(request.user, selection)
     return {
         "area": selection.area.code,
         "month": selection.month,
+        "counted_at": counted_at,
         "categories": [_trend(t) for t in categories],
         "keywords": [_trend(t) for t in keywords],
     }

@@ -2,9 +2,12 @@
 user's own), the month and the month before, the grouping — and the figures for them."""
 
 import datetime
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
+from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils import timezone
@@ -15,6 +18,8 @@ from jiceng.accounts.scope import scope_for
 from jiceng.appeals.measures import Measures, Period, Trend, hot_issues, measures, total_of
 from jiceng.appeals.models import Appeal
 from jiceng.territory.models import CHILD_LEVEL, CODE_LENGTH, Area, Level
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -72,16 +77,38 @@ def groups(selection: Selection) -> list[tuple[str, str]]:
     ]
 
 
-def measure_rows(user: Any, selection: Selection) -> tuple[Measures, list[Measures]]:
-    """The area's total and one row per group, areas named."""
-    rows = measures(selection.appeals(user), selection.this, group=selection.group)
-    total = total_of(rows)
-    if selection.group != "category":
-        names = dict(Area.objects.filter(code__in=[m.key for m in rows]).values_list("code", "name"))
-        for m in rows:
-            m.label = names.get(m.key, m.key)
-    return total, rows
+def _cached(kind: str, selection: Selection, compute: Callable[[], T]) -> tuple[datetime.datetime, T]:
+    """Figures are counted at most every APPEAL_FIGURES_CACHE_SECONDS for an area, month and
+    grouping (the pages say when): one secretary's reload or twenty street officials opening the
+    same page count once. They depend on the area alone, not on who asks (see `select`)."""
+    seconds = settings.APPEAL_FIGURES_CACHE_SECONDS
+    key = f"appeal-{kind}:{selection.area.code}:{selection.month}:{selection.group}"
+    found = cache.get(key) if seconds else None
+    if found is None:
+        found = (timezone.now(), compute())
+        if seconds:
+            cache.set(key, found, seconds)
+    return found
 
 
-def hot(user: Any, selection: Selection) -> tuple[list[Trend], list[Trend]]:
-    return hot_issues(selection.appeals(user), selection.this, selection.last)
+def measure_rows(user: Any, selection: Selection) -> tuple[Measures, list[Measures], datetime.datetime]:
+    """The area's total and one row per group, areas named, and when they were counted."""
+
+    def count() -> list[Measures]:
+        rows = measures(selection.appeals(user), selection.this, group=selection.group)
+        if selection.group != "category":
+            names = dict(Area.objects.filter(code__in=[m.key for m in rows]).values_list("code", "name"))
+            for m in rows:
+                m.label = names.get(m.key, m.key)
+        return rows
+
+    at, rows = _cached("measures", selection, count)
+    return total_of(rows), rows, at
+
+
+def hot(user: Any, selection: Selection) -> tuple[list[Trend], list[Trend], datetime.datetime]:
+    """Categories and keywords rising against the month before, and when they were counted."""
+    at, (categories, keywords) = _cached(
+        "hot", selection, lambda: hot_issues(selection.appeals(user), selection.this, selection.last)
+    )
+    return categories, keywords, at

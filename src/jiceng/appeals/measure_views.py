@@ -23,8 +23,9 @@ def _selection(request: HttpRequest) -> Selection:
 
 def _data(request: HttpRequest) -> dict[str, Any]:
     selection = _selection(request)
-    total, rows = measure_rows(request.user, selection)
+    total, rows, counted_at = measure_rows(request.user, selection)
     return {
+        "counted_at": counted_at,
         "area": selection.area,
         "month": selection.month,
         "group": selection.group,
@@ -52,7 +53,7 @@ def index(request: HttpRequest) -> HttpResponse:
 def hot(request: HttpRequest) -> HttpResponse:
     """热点问题: the categories and keywords rising this month against the last."""
     selection = _selection(request)
-    categories, keywords = measure_queries.hot(request.user, selection)
+    categories, keywords, counted_at = measure_queries.hot(request.user, selection)
     chart = {
         "labels": [t.name for t in categories],
         "this": [t.this_period for t in categories],
@@ -69,6 +70,7 @@ def hot(request: HttpRequest) -> HttpResponse:
             "hot_categories": categories,
             "hot_keywords": keywords,
             "chart": chart,
+            "counted_at": counted_at,
         },
     )
 

@@ -10,7 +10,7 @@ from django.db.models import Count, Q
 from jiceng.accounts.models import User
 from jiceng.accounts.roles import Role
 from jiceng.appeals.models import OPEN_STATUSES, Appeal, HandlerType
-from jiceng.party.models import Member
+from jiceng.party.models import LiaisonLink, Member
 from jiceng.party.queries import liaison_of
 from jiceng.units.models import SinkingUnit
 
@@ -38,6 +38,16 @@ def liaison_member(appeal: Appeal) -> Member | None:
         return None
     link = liaison_of(appeal.household)  # type: ignore[arg-type]
     return link.member if link is not None else None
+
+
+def liaison_member_id(household_id: int) -> int | None:
+    """The key of the household's current liaison member, without loading anything else."""
+    return (
+        LiaisonLink.objects.filter(household_id=household_id, ended_on__isnull=True)
+        .order_by("pk")
+        .values_list("member_id", flat=True)
+        .first()
+    )
 
 
 def user_of(member: Member | None) -> User | None:

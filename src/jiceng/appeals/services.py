@@ -151,6 +151,8 @@ def _secretaries(area_code: str) -> list[User]:
 
 def attach_photos(row: Appeal, event: AppealEvent | None, actor: Any, photos: Iterable[Any]) -> None:
     files = list(photos)
+    if not files:
+        return
     if row.photos.count() + len(files) > MAX_PHOTOS:
         raise ValidationError({"photos": _("每件诉求最多%(n)d张照片") % {"n": MAX_PHOTOS}})
     for f in files:
@@ -230,11 +232,10 @@ def submit(
         area_code=code,
         latitude=point[0].quantize(Decimal("0.000001")) if point else None,
         longitude=point[1].quantize(Decimal("0.000001")) if point else None,
-        liaison_member=None,
+        liaison_member_id=routing.liaison_member_id(household.pk) if household is not None else None,
     )
     appeal.number = f"JC{timezone.localdate():%Y%m%d}{appeal.pk:06d}"
-    appeal.liaison_member = routing.liaison_member(appeal)
-    appeal.save(update_fields=["number", "liaison_member"])
+    Appeal.objects.filter(pk=appeal.pk).update(number=appeal.number)
     event = AppealEvent.objects.create(
         appeal=appeal, kind=EventKind.SUBMITTED, actor=appeal.submitter, to_status=appeal.status
     )
