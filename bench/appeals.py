@@ -24,6 +24,7 @@ from jiceng.demo.appeals import TEXTS
 from jiceng.demo.writer import RowWriter
 
 YEARS = 3
+SUBMIT_WORKERS = 5
 RECENT_DAYS = 15  # appeals younger than this are still open (mostly)
 OPEN_MIX = [
     (Status.SUBMITTED, 15),
@@ -284,9 +285,11 @@ def run_submissions(seconds: int, say: Any = print) -> dict[str, Any]:
     worker = worker_process(dict(os.environ, **env))
     before = Appeal.objects.count()
     try:
-        with web.Server(env=env) as server:
+        # Writes wait on PostgreSQL: the deployment's 5 sync workers (docs/deployment.md) overlap them.
+        with web.Server(workers=SUBMIT_WORKERS, env=env) as server:
             say(
-                f"submission: gunicorn on 127.0.0.1:{server.port} and the job worker; wrk, 20 connections, {seconds} s"
+                f"submission: gunicorn ({SUBMIT_WORKERS} workers) on 127.0.0.1:{server.port} and the job worker; "
+                f"wrk, 20 connections, {seconds} s"
             )
             result = web.run_wrk(server, route, seconds, max_requests=10_000_000, warmup=2)
     finally:
@@ -298,6 +301,7 @@ def run_submissions(seconds: int, say: Any = print) -> dict[str, Any]:
     result.update(
         {
             "name": route.name,
+            "workers": SUBMIT_WORKERS,
             "created": created,
             "per_second": result["rps"],
             "no_error": errors == 0,

@@ -79,7 +79,8 @@ def tables(results: dict[str, Any]) -> str:
         lines += [
             "",
             f"Appeal submission (issue 4): grid workers entering phone appeals through `POST /api/v1/appeals/`, "
-            f"{sub['concurrency']} connections for {sub['seconds']} s, the job worker delivering the notifications: "
+            f"{sub['concurrency']} connections for {sub['seconds']} s, gunicorn with {sub.get('workers', 2)} workers and "
+            f"the job worker delivering the notifications: "
             f"**{sub['rps']:,} appeals/s** sustained, p50 {sub['p50_ms']} ms, p95 {sub['p95_ms']} ms, "
             f"{errors} errors, {sub['created']:,} appeals created (target ≥ 200/s with no error: "
             f"{'met' if sub['target_met'] else '**not met**'}).",
