@@ -14,7 +14,7 @@ PG_BIN = $(shell ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n
 PG_AS = $(if $(filter 0,$(shell id -u)),runuser -u postgres --,)
 PYTEST_ARGS ?=
 
-.PHONY: help install assets messages messages-extract run serve test lint typecheck migrations-check test-sqlite test-postgres \
+.PHONY: help install assets messages messages-extract run serve test lint typecheck migrations-check test-sqlite test-postgres test-databases \
         pg-start pg-stop system-deps bench clean
 
 help:
@@ -105,7 +105,16 @@ test-postgres: install assets messages system-deps
 	DATABASE_URL='$(PG_URL)' $(BIN)/pytest -p no:cacheprovider $(PYTEST_ARGS); status=$$?; \
 	$(MAKE) --no-print-directory pg-stop; exit $$status
 
-test: lint typecheck migrations-check test-sqlite test-postgres
+test: lint typecheck migrations-check test-databases
+
+# The SQLite and PostgreSQL suites run side by side, one core each; each one's output is shown
+# when both have ended, and either failing fails the target.
+test-databases: install assets messages system-deps
+	@$(MAKE) --no-print-directory test-sqlite > $(VENV)/test-sqlite.log 2>&1 & sqlite=$$!; \
+	$(MAKE) --no-print-directory test-postgres > $(VENV)/test-postgres.log 2>&1 & postgres=$$!; \
+	wait $$sqlite; s=$$?; wait $$postgres; p=$$?; \
+	echo "==== SQLite ===="; cat $(VENV)/test-sqlite.log; echo "==== PostgreSQL ===="; cat $(VENV)/test-postgres.log; \
+	echo "SQLite suite: exit $$s; PostgreSQL suite: exit $$p"; [ $$s = 0 ] && [ $$p = 0 ]
 
 bench: install assets system-deps
 	@command -v wrk >/dev/null || { [ "$$(id -u)" = 0 ] || { echo "run as root or install: wrk" >&2; exit 1; }; \
