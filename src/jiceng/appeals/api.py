@@ -25,7 +25,7 @@ from ninja.files import UploadedFile
 from jiceng.accounts.models import User
 from jiceng.accounts.roles import Perm
 from jiceng.accounts.scope import has_perm
-from jiceng.appeals import category_services, duplicates, photo_services, services
+from jiceng.appeals import category_services, duplicates, photo_services, queries, services
 from jiceng.appeals.models import (
     OPEN_STATUSES,
     Appeal,
@@ -33,11 +33,10 @@ from jiceng.appeals.models import (
     Category,
     Channel,
     HandlerType,
-    Helper,
 )
 from jiceng.common.pagination import keyset_rows
 from jiceng.common.scoping import get_visible_or_404
-from jiceng.people.models import Household, Resident
+from jiceng.people.models import Household
 from jiceng.territory.models import Area, Building, ancestor_codes
 from jiceng.units.models import SinkingUnit
 
@@ -410,9 +409,7 @@ def list_appeals(
         late = _overdue_q(timezone.now())
         qs = qs.filter(late) if overdue else qs.exclude(late)
     if mine:
-        user: Any = request.user
-        helping = Helper.objects.filter(user_id=user.pk).values_list("appeal_id", flat=True)
-        qs = qs.filter(Q(submitter=user) | Q(handler=user) | Q(pk__in=list(helping)))
+        qs = qs.filter(queries.mine_q(request.user, raised=True))
     return _json(keyset_rows(qs, _rows, after, size))
 
 
@@ -436,8 +433,7 @@ def similar_appeals(
     staff = services.takes_for_others(user)
     household = None
     if not staff:
-        resident = Resident.objects.select_related("household").filter(pk=user.resident_id or 0).first()
-        household = resident.household if resident is not None else None
+        household = queries.own_household(user)
     elif household_id is not None:
         household = get_visible_or_404(Household.objects.select_related("building"), user, pk=household_id)
     building = (

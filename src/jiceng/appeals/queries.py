@@ -16,7 +16,7 @@ from jiceng.appeals import routing
 from jiceng.appeals.models import OPEN_STATUSES, Appeal, AppealEvent, Category, Helper, Status
 from jiceng.common import crypto
 from jiceng.common.identity import normalize_phone
-from jiceng.people.models import CURRENT_STATUSES, Resident
+from jiceng.people.models import CURRENT_STATUSES, Household, Resident
 from jiceng.territory.models import ancestor_codes
 from jiceng.units.models import SinkingUnit
 
@@ -49,9 +49,23 @@ def queue(user: Any, f: QueueFilter, now: datetime.datetime) -> QuerySet[Appeal]
     if f.overdue:
         qs = qs.filter(status__in=RUNNING_STATUSES, paused_at__isnull=True, resolution_due__lt=now)
     if f.mine:
-        # A subquery, not a join, as in the scope: each appeal once.
-        qs = qs.filter(Q(handler=user) | Q(pk__in=Helper.objects.filter(user=user).values("appeal_id")))
+        qs = qs.filter(mine_q(user))
     return qs
+
+
+def mine_q(user: Any, *, raised: bool = False) -> Q:
+    """The appeals the user handles or helps with (and, with `raised`, those they submitted).
+    The helped ones as a list of keys, not a join or subquery, as in the scope: each appeal once,
+    and PostgreSQL can use its indexes for every part."""
+    helping = list(Helper.objects.filter(user_id=user.pk).values_list("appeal_id", flat=True))
+    q = Q(handler_id=user.pk) | Q(pk__in=helping)
+    return q | Q(submitter_id=user.pk) if raised else q
+
+
+def own_household(user: Any) -> Household | None:
+    """The household of the resident the account belongs to, if any."""
+    resident = Resident.objects.select_related("household").filter(pk=user.resident_id or 0).first()
+    return resident.household if resident is not None else None
 
 
 _ROW_COLUMNS = (

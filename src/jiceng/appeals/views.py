@@ -294,7 +294,7 @@ def similar(request: HttpRequest) -> HttpResponse:
                 .first()
             )
         else:
-            building, household = None, _own_household(user)
+            building, household = None, queries.own_household(user)
         found = duplicates.offer(
             user,
             staff=staff,
@@ -306,11 +306,6 @@ def similar(request: HttpRequest) -> HttpResponse:
     return render(
         request, "appeals/partials/similar_intake.html", {"staff": staff, "found": found, "labels": _labels()}
     )
-
-
-def _own_household(user: Any) -> Household | None:
-    resident = Resident.objects.select_related("household").filter(pk=user.resident_id or 0).first()
-    return resident.household if resident is not None else None
 
 
 # ---- one appeal ------------------------------------------------------------------------------
