@@ -93,7 +93,11 @@ TEMPLATES = [
         "BACKEND": "django.template.backends.jinja2.Jinja2",
         "DIRS": [BASE_DIR / "jinja2"],
         "APP_DIRS": True,
-        "OPTIONS": {"environment": "jiceng.jinja.environment", "autoescape": True},
+        "OPTIONS": {
+            "environment": "jiceng.jinja.environment",
+            "autoescape": True,
+            "context_processors": ["jiceng.jinja.csrf_once"],
+        },
     },
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",

@@ -10,7 +10,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from jiceng.accounts.models import User
+from jiceng.accounts.models import User, user_by_key
 from jiceng.audit import services as audit
 from jiceng.audit.models import Action
 
@@ -35,6 +35,14 @@ class LockoutModelBackend(ModelBackend):
             return user
         register_failure(user)
         return None
+
+    def get_user(self, user_id: Any) -> User | None:
+        """The session's user, on every request: by a compiled query (common/compiled.py)."""
+        try:
+            user = user_by_key(int(user_id))
+        except (TypeError, ValueError):
+            return None
+        return user if user is not None and self.user_can_authenticate(user) else None
 
 
 def register_failure(user: User) -> None:

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from jiceng.accounts.roles import GLOBAL_ROLES, SECOND_FACTOR_REQUIRED, Role
+from jiceng.common.compiled import CompiledQuery
 from jiceng.common.fields import EncryptedCharField
 
 
@@ -127,14 +128,29 @@ class ApiToken(models.Model):
 
     @classmethod
     def authenticate(cls, token: str) -> User | None:
-        row = (
-            cls.objects.select_related("user")
-            .filter(digest=_token_digest(token), revoked_at__isnull=True)
-            .first()
-        )
-        now = timezone.now()
-        if row is None or (row.expires_at and row.expires_at <= now) or not row.user.is_active:
+        found = _TOKEN_BY_DIGEST.rows(_token_digest(token))
+        if not found:
             return None
-        if row.last_used_at is None or now - row.last_used_at > timedelta(minutes=5):
-            cls.objects.filter(pk=row.pk).update(last_used_at=now)
-        return row.user
+        pk, user_id, expires_at, last_used_at = found[0]
+        now = timezone.now()
+        user = user_by_key(user_id)
+        if (expires_at and expires_at <= now) or user is None or not user.is_active:
+            return None
+        if last_used_at is None or now - last_used_at > timedelta(minutes=5):
+            cls.objects.filter(pk=pk).update(last_used_at=now)
+        return user
+
+
+# The lookups every request makes, compiled once a process (see common/compiled.py).
+_USER_BY_KEY = CompiledQuery(lambda pk: User.objects.filter(pk=pk), -70_514_391)
+_TOKEN_BY_DIGEST = CompiledQuery(
+    lambda digest: ApiToken.objects.filter(digest=digest, revoked_at__isnull=True).values_list(
+        "pk", "user_id", "expires_at", "last_used_at"
+    )[:1],
+    "sample-digest",
+)
+
+
+def user_by_key(pk: int) -> User | None:
+    found = _USER_BY_KEY.instances(pk)
+    return found[0] if found else None

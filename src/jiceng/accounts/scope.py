@@ -10,6 +10,7 @@ from jiceng.accounts.roles import (
     Perm,
     Role,
 )
+from jiceng.common.compiled import CompiledQuery
 
 if TYPE_CHECKING:
     from jiceng.accounts.models import User
@@ -52,10 +53,20 @@ class Scope:
         )
 
 
+def _bindings_query(user_id: int) -> Any:
+    from jiceng.accounts.models import RoleBinding
+
+    return RoleBinding.objects.filter(user_id=user_id).values_list("role", "area__code")
+
+
+# Asked on every request: compiled once a process (see common/compiled.py).
+_BINDINGS = CompiledQuery(_bindings_query, -70_514_391)
+
+
 def bindings(user: "User") -> list[tuple[str, str | None]]:
     cached: list[tuple[str, str | None]] | None = getattr(user, "_bindings_cache", None)
     if cached is None:
-        cached = list(user.role_bindings.values_list("role", "area__code"))
+        cached = [(role, code) for role, code in _BINDINGS.rows(user.pk)]
         user._bindings_cache = cached  # type: ignore[attr-defined]
     return cached
 

@@ -51,6 +51,7 @@ from jiceng.appeals.services import MAX_PHOTOS, STEPS
 from jiceng.audit import services as audit
 from jiceng.audit.models import Action
 from jiceng.common.forms import add_errors
+from jiceng.common.labels import labels
 from jiceng.common.pagination import keyset_rows
 from jiceng.common.scoping import get_visible_or_404
 from jiceng.people.models import Household, Resident
@@ -70,14 +71,14 @@ def _int(value: str | None) -> int | None:
 
 
 def _labels() -> dict[str, dict[str, str]]:
-    """Choice labels translated once a page rather than once a row."""
+    """Choice labels, translated once a process and language (common/labels.py)."""
     return {
-        "status": {k: str(v) for k, v in Status.choices},
-        "kind": {k: str(v) for k, v in AppealKind.choices},
-        "channel": {k: str(v) for k, v in Channel.choices},
-        "rating": {k: str(v) for k, v in Rating.choices},
-        "event": {k: str(v) for k, v in EventKind.choices},
-        "handler_type": {k: str(v) for k, v in HandlerType.choices},
+        "status": labels(Status),
+        "kind": labels(AppealKind),
+        "channel": labels(Channel),
+        "rating": labels(Rating),
+        "event": labels(EventKind),
+        "handler_type": labels(HandlerType),
     }
 
 
@@ -93,8 +94,9 @@ def index(request: HttpRequest) -> HttpResponse:
     now = timezone.now()
     handling = has_perm(user, Perm.APPEALS_HANDLE)
     filters: dict[str, Any] = {}
-    qs = queries.appeals_for(user)
-    if handling:
+    if not handling:
+        qs = queries.appeals_for(user)
+    else:
         status = request.GET.get("status", "open")
         f = queries.QueueFilter(
             status=status if status in ("open", "all", *Status.values) else "open",

@@ -4,7 +4,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from django.http import HttpRequest
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from jiceng.accounts.roles import Perm, Role
@@ -85,25 +86,32 @@ def _menu() -> list[tuple[str, str, list[Entry]]]:
     ]
 
 
-def nav_items(request: HttpRequest) -> list[NavItem]:
+def nav_items(request: HttpRequest) -> tuple[NavItem, ...]:
     """The menu: a group with one visible entry is a plain link, with more a drop-down."""
+    held = tuple(sorted({p for perms, *_rest in _entries() for p in perms if can(request, p)}))
+    return _built_menu(held, get_language() or "", get_script_prefix())
+
+
+@lru_cache(maxsize=1)
+def _entries() -> tuple[Entry, ...]:
+    return tuple(entry for _group, _icon, entries in _menu() for entry in entries)
+
+
+@lru_cache(maxsize=256)
+def _built_menu(held: tuple[str, ...], language: str, prefix: str) -> tuple[NavItem, ...]:
+    # The same permissions give the same menu: built and translated once a process and language.
     menu = []
     for group, group_icon, entries in _menu():
         shown = [
-            NavItem(label, _path(name), icon)
+            NavItem(label, reverse(name), icon)
             for perms, label, name, icon in entries
-            if any(can(request, p) for p in perms)
+            if any(p in held for p in perms)
         ]
         if len(shown) == 1:
             menu.append(shown[0])
         elif shown:
             menu.append(NavItem(group, "", group_icon, tuple(shown)))
-    return menu
-
-
-@lru_cache(maxsize=64)
-def _path(name: str) -> str:
-    return reverse(name)
+    return tuple(menu)
 
 
 def role_names(request: HttpRequest) -> str:

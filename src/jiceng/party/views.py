@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 from jiceng.accounts.roles import Perm
 from jiceng.accounts.scope import has_perm, require
 from jiceng.common.forms import add_errors
+from jiceng.common.labels import labels
 from jiceng.common.pagination import keyset_rows
 from jiceng.common.scoping import get_visible_or_404
 from jiceng.party import documents, queries, rules, services
@@ -65,14 +66,14 @@ def _htmx(request: HttpRequest) -> bool:
 
 
 def _labels() -> dict[str, dict[str, str]]:
-    """Choice labels translated once a page rather than once a row."""
+    """Choice labels, translated once a process and language (common/labels.py)."""
     return {
-        "kind": {k: str(v) for k, v in OrgKind.choices},
-        "org_type": {k: str(v) for k, v in OrgType.choices},
-        "status": {k: str(v) for k, v in MemberStatus.choices},
-        "category": {k: str(v) for k, v in MemberCategory.choices},
-        "gender": {k: str(v) for k, v in Gender.choices},
-        "position": {k: str(v) for k, v in Position.choices},
+        "kind": labels(OrgKind),
+        "org_type": labels(OrgType),
+        "status": labels(MemberStatus),
+        "category": labels(MemberCategory),
+        "gender": labels(Gender),
+        "position": labels(Position),
     }
 
 

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 from jiceng.accounts.roles import Perm
 from jiceng.accounts.scope import has_perm, require
 from jiceng.common.forms import add_errors
+from jiceng.common.labels import labels
 from jiceng.common.pagination import keyset_rows
 from jiceng.common.scoping import get_visible_or_404
 from jiceng.party import queries as party_queries
@@ -32,11 +33,11 @@ SEARCH_LIMIT = 50
 
 
 def _labels() -> dict[str, dict[str, str]]:
-    """Choice labels translated once a page rather than once a row."""
+    """Choice labels, translated once a process and language (common/labels.py)."""
     return {
-        "household_type": {k: str(v) for k, v in HouseholdType.choices},
-        "gender": {k: str(v) for k, v in Gender.choices},
-        "residence_status": {k: str(v) for k, v in ResidenceStatus.choices},
+        "household_type": labels(HouseholdType),
+        "gender": labels(Gender),
+        "residence_status": labels(ResidenceStatus),
     }
 
 

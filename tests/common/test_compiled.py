@@ -1,0 +1,70 @@
+"""A compiled query gives what the ORM gives (dates, decrypted numbers, model instances) with new
+parameters each time, and the per-request lookups use it."""
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from jiceng.accounts.models import ApiToken, User, user_by_key
+from jiceng.accounts.scope import bindings
+from jiceng.common.compiled import CompiledQuery
+from jiceng.people.models import Resident
+
+RESIDENT_NUMBERS = CompiledQuery(
+    lambda pk: Resident.objects.filter(pk=pk).values_list("name", "birth_date", "phone", "created_at"),
+    -1_234_567,
+)
+
+
+@pytest.mark.django_db
+def test_a_compiled_query_converts_its_columns_as_the_orm_does(world):
+    for resident in (world.resident1, world.resident2):
+        expected = Resident.objects.filter(pk=resident.pk).values_list(
+            "name", "birth_date", "phone", "created_at"
+        )
+        assert [tuple(row) for row in RESIDENT_NUMBERS.rows(resident.pk)] == list(expected)
+    _name, birth, phone, created = RESIDENT_NUMBERS.rows(world.resident1.pk)[0]
+    assert isinstance(birth, datetime.date) and phone == "13812345678"  # decrypted, as the ORM does
+    assert created.tzinfo is not None
+    assert RESIDENT_NUMBERS.rows(0) == []
+
+
+@pytest.mark.django_db
+def test_the_sessions_user_comes_back_whole(world):
+    grid01 = world.users["grid01"]
+    found = user_by_key(grid01.pk)
+    assert found is not None and found.pk == grid01.pk and found.username == "grid01"
+    assert (
+        found.password == grid01.password and found.date_joined == User.objects.get(pk=grid01.pk).date_joined
+    )
+    assert found._state.adding is False and found._state.db == "default"
+    assert user_by_key(0) is None
+
+
+@pytest.mark.django_db
+def test_role_bindings_are_read_in_one_compiled_query(world):
+    user = User.objects.get(username="grid01")
+    with CaptureQueriesContext(connection) as queries:
+        assert bindings(user) == [("grid_worker", world.grid1.code)]
+        assert bindings(user) == [("grid_worker", world.grid1.code)]  # kept for the request
+    assert len(queries) == 1
+    assert bindings(User.objects.get(username="admin")) == [("system_admin", None)]
+
+
+@pytest.mark.django_db
+def test_a_token_finds_its_user_until_it_is_revoked_or_expires(world):
+    row, token = ApiToken.issue(world.users["grid01"], "integration")
+    assert ApiToken.authenticate(token) == world.users["grid01"]
+    assert ApiToken.authenticate(token + "x") is None
+    ApiToken.objects.filter(pk=row.pk).update(expires_at=datetime.datetime(2020, 1, 1, tzinfo=datetime.UTC))
+    assert ApiToken.authenticate(token) is None
+    ApiToken.objects.filter(pk=row.pk).update(expires_at=None, revoked_at=datetime.datetime.now(datetime.UTC))
+    assert ApiToken.authenticate(token) is None
+
+
+def test_a_sample_that_cannot_be_placed_is_refused():
+    ambiguous = CompiledQuery(lambda pk: Resident.objects.filter(pk=pk, household_id=pk), 5)
+    with pytest.raises(ValueError, match="appears 2 times"):
+        ambiguous.rows(5)
