@@ -40,3 +40,18 @@ def test_a_code_prefix_finds_exactly_the_codes_under_it():
         assert ">= '370303'" in sql and "< '370304'" in sql and "LIKE '370303%'" in sql
     else:
         assert "LIKE" in sql and ">=" not in sql
+
+
+@pytest.mark.django_db
+def test_a_prefix_as_long_as_the_column_is_the_code_itself():
+    district = Area.objects.create(code="370303", name="张店区", level=Level.DISTRICT)
+    grid = "370303005001001"
+    for code in (grid, "370303005001002"):
+        Area.objects.create(code=code, name=code, level=Level.GRID, parent=district)
+    with CaptureQueriesContext(connection) as queries:
+        found = list(Area.objects.filter(code__startswith=grid).values_list("code", flat=True))
+    assert found == [grid]
+    sql = queries.captured_queries[-1]["sql"]
+    if connection.vendor == "postgresql":
+        # Equality: an index on (code, id) then answers a grid's rows in key order.
+        assert f"= '{grid}'" in sql and "LIKE" not in sql

@@ -13,6 +13,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -35,6 +36,7 @@ from jiceng.appeals.models import (
 from jiceng.audit import services as audit
 from jiceng.audit.models import Action
 from jiceng.common import crypto
+from jiceng.common.compiled import CompiledQuery
 from jiceng.common.identity import normalize_phone
 from jiceng.common.masking import mask_phone
 from jiceng.notifications.services import notify
@@ -240,13 +242,15 @@ def submit(
         appeal=appeal, kind=EventKind.SUBMITTED, actor=appeal.submitter, to_status=appeal.status
     )
     attach_photos(appeal, event, actor, photos)
-    audit.record(actor, Action.CREATE, appeal, fields=["category", "text", "household", "reporter_phone"])
     notify(
         _secretaries(code) if kind == AppealKind.CONSULTATION else _handlers_of_place(code),
         _("新%(kind)s：%(category)s") % {"kind": appeal.get_kind_display(), "category": category.name},
         body=text[:200],
         link=f"/appeals/{appeal.pk}/",
     )
+    # Last: the audit chain's head stays locked until the commit, so concurrent intakes queue
+    # there for as short a time as can be.
+    audit.record(actor, Action.CREATE, appeal, fields=["category", "text", "household", "reporter_phone"])
     return appeal
 
 
@@ -255,15 +259,22 @@ def takes_for_others(user: Any) -> bool:
     return has_perm(user, Perm.APPEALS_HANDLE) and bool(scope_for(user, Perm.APPEALS_SUBMIT).area_codes)
 
 
-def _handlers_of_place(area_code: str) -> list[User]:
-    codes = [area_code[:n] for n in (12, 15) if len(area_code) >= n]
-    return list(
-        User.objects.filter(
-            is_active=True,
-            role_bindings__role__in=[Role.GRID_WORKER, Role.COMMUNITY_STAFF],
-            role_bindings__area__code__in=codes,
-        ).distinct()
-    )
+def _handlers_of_place(area_code: str) -> list[int]:
+    """The keys of the active grid workers of the place's grid and the staff of its community."""
+    community, grid = area_code[:12], area_code[:15]
+    return sorted({pk for (pk,) in _HANDLERS_OF_PLACE.rows(community, grid)})
+
+
+# Asked at every intake: compiled once a process (common/compiled.py).
+_HANDLERS_OF_PLACE = CompiledQuery(
+    lambda community, grid: User.objects.filter(
+        Q(role_bindings__area__code=community) | Q(role_bindings__area__code=grid),
+        is_active=True,
+        role_bindings__role__in=[Role.GRID_WORKER, Role.COMMUNITY_STAFF],
+    ).values_list("pk"),
+    "-sample-community-",
+    "-sample-grid-",
+)
 
 
 # ---- acceptance ------------------------------------------------------------------------------

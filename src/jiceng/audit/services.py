@@ -43,7 +43,8 @@ def record(
 
 
 def record_many(actor: Any, entries: Iterable[Entry]) -> list[AuditEvent]:
-    with transaction.atomic():
+    # No savepoint inside the caller's transaction: a failure here fails the caller's change too.
+    with transaction.atomic(savepoint=False):
         head = _locked_head()
         seq, prev = head.seq, head.hash
         now = timezone.now()

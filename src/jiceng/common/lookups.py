@@ -5,8 +5,10 @@ PostgreSQL a `LIKE 'prefix%'` uses a b-tree index only under the C collation (or
 `*_pattern_ops` index); a database created with C.UTF-8 or zh_CN.UTF-8 scans instead. For a value
 of digits — every territory code — the lookup adds the range it spans, `code >= '3703' AND
 code < '3704'`, which any b-tree answers under any collation (digits sort as digits in all of
-them), and keeps the LIKE so that the rows are exactly those of the prefix. Other values, and
-other databases, are left to the plain LIKE.
+them), and keeps the LIKE so that the rows are exactly those of the prefix. A value as long as
+the column allows (a grid's 15 digits in a code column) can only be matched by itself: that is
+equality, which an index on (code, id) answers in key order, so a grid's first page is read
+without sorting the grid. Other values, and other databases, are left to the plain LIKE.
 """
 
 from typing import Any
@@ -32,6 +34,8 @@ class CodePrefix(StartsWith):
         ):
             return sql, list(params)
         column, column_params = self.process_lhs(compiler, connection)
+        if len(value) == getattr(self.lhs.output_field, "max_length", None):
+            return f"{column} = %s", [*column_params, value]
         upper = successor(value)
         if upper:
             bounds = f"{column} >= %s AND {column} < %s"

@@ -16,8 +16,9 @@ from jiceng.notifications.tasks import deliver_notifications
 
 def notify(recipients: Iterable[Any], title: str, body: str = "", link: str = "", topic: str = "") -> int:
     """Send one message to each recipient; with a `topic`, a recipient who already has that
-    topic's message is skipped (reminders run every day). Returns how many were sent."""
-    users = {u.pk: u for u in recipients if u is not None}
+    topic's message is skipped (reminders run every day). Returns how many were sent. A
+    recipient is a user or a user's key."""
+    users = {(u if isinstance(u, int) else u.pk): u for u in recipients if u is not None}
     if topic:
         seen = set(
             Notification.objects.filter(recipient_id__in=users, topic=topic).values_list(
@@ -26,7 +27,7 @@ def notify(recipients: Iterable[Any], title: str, body: str = "", link: str = ""
         )
         users = {pk: u for pk, u in users.items() if pk not in seen}
     rows = [Notification(recipient_id=pk, topic=topic, title=title, body=body, link=link) for pk in users]
-    with transaction.atomic():
+    with transaction.atomic(savepoint=False):  # bulk_create's own savepoint is not needed here
         Notification.objects.bulk_create(rows, ignore_conflicts=bool(topic))
     _forget_counts(users)
     if rows and settings.NOTIFY_CHANNELS:
