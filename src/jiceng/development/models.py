@@ -7,8 +7,6 @@ place (`area_code`), by the committee of an organisation above it (`org_path`) a
 it is about.
 """
 
-from typing import Any
-
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -16,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from jiceng.accounts.roles import Perm
 from jiceng.common.scoping import ScopedQuerySet
-from jiceng.party.models import Member, Organisation
+from jiceng.party.models import Member, Organisation, chain_q
 from jiceng.people.models import Resident
 
 
@@ -32,15 +30,6 @@ class Stage(models.TextChoices):
 
 
 OPEN_STAGES = (Stage.APPLICANT, Stage.ACTIVIST, Stage.CANDIDATE, Stage.VOTED, Stage.PROBATIONARY)
-
-
-def _chain_or_self(scope: Any) -> Q:
-    found = Q(pk__in=[])
-    for path in scope.org_paths:
-        found |= Q(org_path__startswith=path)
-    if scope.resident_id:
-        found |= Q(resident_id=scope.resident_id)
-    return found
 
 
 class Development(models.Model):
@@ -107,7 +96,8 @@ class Development(models.Model):
     objects = ScopedQuerySet.as_manager()
     scope_area_field = "area_code"
     scope_view_permission = Perm.ORGLIFE_VIEW
-    scope_extra_q = staticmethod(_chain_or_self)
+    # Seen through the chain (committee members above) and by the member it is about.
+    scope_extra_q = staticmethod(chain_q("org_path", "resident_id"))
 
     class Meta:
         verbose_name = _("发展党员")

@@ -10,23 +10,13 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from jiceng.accounts.roles import Perm
 from jiceng.common.fields import EncryptedCharField
 from jiceng.common.scoping import ScopedQuerySet
 from jiceng.dues.rules import Category
-from jiceng.party.models import Member
-
-
-def _chain_or_member(scope: Any) -> Q:
-    found = Q(pk__in=[])
-    for path in scope.org_paths:
-        found |= Q(org_path__startswith=path)
-    if scope.resident_id:
-        found |= Q(member__resident_id=scope.resident_id)
-    return found
+from jiceng.party.models import Member, chain_q
 
 
 class _MemberRow(models.Model):
@@ -41,7 +31,8 @@ class _MemberRow(models.Model):
     objects = ScopedQuerySet.as_manager()
     scope_area_field = "area_code"
     scope_view_permission = Perm.ORGLIFE_VIEW
-    scope_extra_q = staticmethod(_chain_or_member)
+    # Seen through the chain (committee members above) and by the member it is about.
+    scope_extra_q = staticmethod(chain_q("org_path", "member__resident_id"))
 
     class Meta:
         abstract = True

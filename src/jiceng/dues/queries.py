@@ -8,9 +8,10 @@ from typing import Any
 
 from django.db.models import Max, Sum
 
+from jiceng.common.dates import add_months
 from jiceng.dues import rules
 from jiceng.dues.models import Assessment, ExtraPayment, Payment
-from jiceng.dues.services import add_months, first_month, month_start, months_between
+from jiceng.dues.services import first_month, month_start, months_between
 from jiceng.party.models import Member, Organisation
 
 # How far back arrears are looked for.

@@ -14,9 +14,10 @@ from jiceng.accounts.roles import Perm
 from jiceng.audit.models import Action
 from jiceng.audit.services import Entry
 from jiceng.common import bulk
+from jiceng.common.dates import add_months
 from jiceng.dues import rules
 from jiceng.dues.models import Method, Payment
-from jiceng.dues.services import add_months, due_for, first_month, month_start
+from jiceng.dues.services import due_for, first_month, month_start
 from jiceng.party.models import Member
 from jiceng.rosters.base import Column, Plan, Roster, Row, Sheet
 from jiceng.rosters.member_refs import MemberLookup

@@ -16,6 +16,7 @@ from jiceng.accounts.roles import Perm
 from jiceng.accounts.scope import has_perm, require
 from jiceng.audit import services as audit
 from jiceng.audit.models import Action
+from jiceng.common.dates import add_months
 from jiceng.dues import rules
 from jiceng.dues.models import Assessment, ExtraPayment, Hardship, Method, Payment
 from jiceng.dues.rules import Category
@@ -24,11 +25,6 @@ from jiceng.party.models import Member, MemberStatus, Organisation
 
 def month_start(day: datetime.date) -> datetime.date:
     return day.replace(day=1)
-
-
-def add_months(month: datetime.date, n: int) -> datetime.date:
-    total = month.year * 12 + month.month - 1 + n
-    return datetime.date(total // 12, total % 12 + 1, 1)
 
 
 def months_between(first: datetime.date, last: datetime.date) -> list[datetime.date]:

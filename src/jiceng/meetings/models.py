@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from jiceng.accounts.roles import Perm
 from jiceng.common.scoping import ScopedQuerySet
 from jiceng.meetings.rules import MeetingType
-from jiceng.party.models import Member, Organisation
+from jiceng.party.models import Member, Organisation, chain_q
 
 
 class Status(models.TextChoices):
@@ -154,16 +154,6 @@ class Attachment(models.Model):
         return self.file.name or ""
 
 
-def _chain_or_member(scope: Any) -> Q:
-    """Seen through the chain (committee members of an organisation above) and by the member."""
-    found = Q(pk__in=[])
-    for path in scope.org_paths:
-        found |= Q(org_path__startswith=path)
-    if scope.resident_id:
-        found |= Q(member__resident_id=scope.resident_id)
-    return found
-
-
 class Talk(models.Model):
     """A heart-to-heart talk (谈心谈话) with a member: held with each member at least once a year
     (关于新形势下党内政治生活的若干准则; DOMAIN.md), by the secretary or a committee member."""
@@ -186,7 +176,8 @@ class Talk(models.Model):
     objects = ScopedQuerySet.as_manager()
     scope_area_field = "area_code"
     scope_view_permission = Perm.ORGLIFE_VIEW
-    scope_extra_q = staticmethod(_chain_or_member)
+    # Seen through the chain (committee members above) and by the member it is about.
+    scope_extra_q = staticmethod(chain_q("org_path", "member__resident_id"))
 
     class Meta:
         verbose_name = _("谈心谈话")

@@ -42,7 +42,7 @@ class OrgType(models.TextChoices):
     JOINT = "joint", _("联合党支部")
 
 
-def _chain_q(org_path_field: str, resident_field: str = "") -> Callable[[Any], Q]:
+def chain_q(org_path_field: str, resident_field: str = "") -> Callable[[Any], Q]:
     """Rows seen through the chain rather than a place: by the committee members of an
     organisation above them (`scope.org_paths`) and, with `resident_field`, by the member they
     are about (`scope.resident_id`)."""
@@ -88,7 +88,7 @@ class Organisation(models.Model):
     objects = ScopedQuerySet.as_manager()
     scope_area_field = "area_code"
     scope_view_permission = Perm.PARTY_VIEW
-    scope_extra_q = staticmethod(_chain_q("path"))
+    scope_extra_q = staticmethod(chain_q("path"))
 
     class Meta:
         verbose_name = _("党组织")
@@ -132,7 +132,7 @@ class Term(models.Model):
     objects = ScopedQuerySet.as_manager()
     scope_area_field = "area_code"
     scope_view_permission = Perm.PARTY_VIEW
-    scope_extra_q = staticmethod(_chain_q("organisation__path"))
+    scope_extra_q = staticmethod(chain_q("organisation__path"))
 
     class Meta:
         verbose_name = _("任期")
@@ -246,7 +246,7 @@ class Member(models.Model):
     objects = ScopedQuerySet.as_manager()
     scope_area_field = "area_code"
     scope_view_permission = Perm.PARTY_VIEW
-    scope_extra_q = staticmethod(_chain_q("organisation__path", "resident_id"))
+    scope_extra_q = staticmethod(chain_q("organisation__path", "resident_id"))
 
     class Meta:
         verbose_name = _("党员")
@@ -323,7 +323,7 @@ class CentralHousehold(models.Model):
     objects = ScopedQuerySet.as_manager()
     scope_area_field = "area_code"
     scope_view_permission = Perm.PARTY_VIEW
-    scope_extra_q = staticmethod(_chain_q("organisation__path"))
+    scope_extra_q = staticmethod(chain_q("organisation__path"))
 
     class Meta:
         verbose_name = _("党员中心户")
@@ -363,7 +363,7 @@ class LiaisonLink(models.Model):
     objects = ScopedQuerySet.as_manager()
     scope_area_field = "area_code"
     scope_view_permission = Perm.PARTY_VIEW
-    scope_extra_q = staticmethod(_chain_q("member__organisation__path", "member__resident_id"))
+    scope_extra_q = staticmethod(chain_q("member__organisation__path", "member__resident_id"))
 
     class Meta:
         verbose_name = _("联系户")
@@ -415,7 +415,7 @@ class LiaisonVisit(models.Model):
     objects = ScopedQuerySet.as_manager()
     scope_area_field = "area_code"
     scope_view_permission = Perm.PARTY_VIEW
-    scope_extra_q = staticmethod(_chain_q("member__organisation__path", "member__resident_id"))
+    scope_extra_q = staticmethod(chain_q("member__organisation__path", "member__resident_id"))
 
     class Meta:
         verbose_name = _("走访记录")
