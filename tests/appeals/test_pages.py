@@ -23,6 +23,7 @@ from jiceng.appeals.models import (
     Rating,
     Status,
 )
+from jiceng.appeals.views import QUEUE_PAGE_SIZE
 from jiceng.audit.models import Action, AuditEvent
 from tests.conftest import World
 
@@ -412,15 +413,16 @@ def test_the_queue_filters(world: World):
 
 
 def test_the_queue_pages_by_key(world: World):
-    for _ in range(52):
+    for _ in range(QUEUE_PAGE_SIZE + 2):
         _row(world)
     client = world.client("grid02")
     rows = sorted(Appeal.objects.values_list("pk", flat=True))
+    last = rows[QUEUE_PAGE_SIZE - 1]
     first = _text(client.get(reverse("appeals:index"), {"mine": "", "status": "submitted"}))
-    assert first.count('data-testid="appeal-row"') == 50
-    assert f"status=submitted&amp;after={rows[49]}" in first and "加载更多" in first
+    assert first.count('data-testid="appeal-row"') == QUEUE_PAGE_SIZE == 20
+    assert f"status=submitted&amp;after={last}" in first and "加载更多" in first
     rest = client.get(
-        reverse("appeals:index"), {"status": "submitted", "after": rows[49]}, HTTP_HX_REQUEST="true"
+        reverse("appeals:index"), {"status": "submitted", "after": last}, HTTP_HX_REQUEST="true"
     )
     content = _text(rest)
     assert (
@@ -440,11 +442,11 @@ def test_the_queue_costs_the_same_queries_for_more_rows(world: World):
         client.get(url)  # the first request of a session loads more (session, user)
         with CaptureQueriesContext(connection) as few:
             assert client.get(url).status_code == 200
-        for i in range(20):
+        for i in range(QUEUE_PAGE_SIZE - 5):  # more rows, all on the first page
             _row(world, Status.DISPATCHED if i % 2 else Status.SUBMITTED, flagged=bool(i % 3))
         with CaptureQueriesContext(connection) as many:
             content = _text(client.get(url))
-        assert content.count('data-testid="appeal-row"') == 21
+        assert content.count('data-testid="appeal-row"') == QUEUE_PAGE_SIZE - 4
         assert len(many) == len(few), f"{persona}: {len(few)} queries with few rows, {len(many)} with more"
 
 

@@ -5,6 +5,7 @@ current liaison member. Figures are counted live with grouped queries (two or th
 """
 
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -205,14 +206,23 @@ def subtree_figures(organisations: list[Organisation]) -> dict[int, OrgFigures]:
     whole subtree. Organisations sit in a community or one of its grids, so each community's
     figures are counted together (three grouped queries) and kept in the cache until a change
     there (`invalidate_coverage`)."""
-    by_community: dict[str, dict[int, OrgFigures]] = {}
-    result = {}
-    for org in organisations:
-        community = org.area_code[: CODE_LENGTH[Level.COMMUNITY]]
-        if community not in by_community:
-            by_community[community] = community_figures(community)
-        result[org.pk] = by_community[community].get(org.pk, OrgFigures())
-    return result
+    communities = {org.area_code[: CODE_LENGTH[Level.COMMUNITY]] for org in organisations}
+    by_community = _communities_figures(communities)
+    return {
+        org.pk: by_community[org.area_code[: CODE_LENGTH[Level.COMMUNITY]]].get(org.pk, OrgFigures())
+        for org in organisations
+    }
+
+
+def _communities_figures(communities: Iterable[str]) -> dict[str, dict[int, OrgFigures]]:
+    """`community_figures` of several communities, read from the cache in one round trip (a
+    street's chain page shows about 14)."""
+    keys = {_figures_key(c): c for c in communities}
+    found = {keys[k]: v for k, v in cache.get_many(list(keys)).items()}
+    for community in keys.values():
+        if community not in found:
+            found[community] = community_figures(community)
+    return found
 
 
 def _figures_key(community: str) -> str:
