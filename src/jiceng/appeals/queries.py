@@ -102,7 +102,6 @@ def queue_rows(appeals: QuerySet[Appeal], now: datetime.datetime) -> Iterator[di
         row["handler"] = row.pop("handler__display_name") or row.pop("handler__username") or ""
         row.pop("handler__username", None)
         running = row["status"] in RUNNING_STATUSES and row["paused_at"] is None
-        due = row["resolution_due"]
         row["overdue"] = running and due is not None and due < now
         row["response_late"] = (
             running

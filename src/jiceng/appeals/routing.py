@@ -10,8 +10,7 @@ from django.db.models import Count, Q
 from jiceng.accounts.models import User
 from jiceng.accounts.roles import Role
 from jiceng.appeals.models import OPEN_STATUSES, Appeal, HandlerType
-from jiceng.common.compiled import CompiledQuery
-from jiceng.party.models import LiaisonLink, Member
+from jiceng.party.models import Member
 from jiceng.party.queries import liaison_of
 from jiceng.units.models import SinkingUnit
 
@@ -39,23 +38,6 @@ def liaison_member(appeal: Appeal) -> Member | None:
         return None
     link = liaison_of(appeal.household)  # type: ignore[arg-type]
     return link.member if link is not None else None
-
-
-def liaison_member_id(household_id: int) -> int | None:
-    """The key of the household's current liaison member, without loading anything else."""
-    found = _LIAISON_OF.rows(household_id)
-    return found[0][0] if found else None
-
-
-# Asked at every intake: compiled once a process (common/compiled.py).
-_LIAISON_OF = CompiledQuery(
-    lambda household_id: (
-        LiaisonLink.objects.filter(household_id=household_id, ended_on__isnull=True)
-        .order_by("pk")
-        .values_list("member_id")[:1]
-    ),
-    -70_514_391,
-)
 
 
 def user_of(member: Member | None) -> User | None:

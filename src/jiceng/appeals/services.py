@@ -40,6 +40,7 @@ from jiceng.common.compiled import CompiledQuery
 from jiceng.common.identity import normalize_phone
 from jiceng.common.masking import mask_phone
 from jiceng.notifications.services import notify
+from jiceng.party import queries as party_queries
 from jiceng.people.models import Household
 from jiceng.territory.models import Area, Building
 from jiceng.units.models import SinkingUnit
@@ -234,7 +235,7 @@ def submit(
         area_code=code,
         latitude=point[0].quantize(Decimal("0.000001")) if point else None,
         longitude=point[1].quantize(Decimal("0.000001")) if point else None,
-        liaison_member_id=routing.liaison_member_id(household.pk) if household is not None else None,
+        liaison_member_id=party_queries.liaison_member_id(household.pk) if household is not None else None,
     )
     appeal.number = f"JC{timezone.localdate():%Y%m%d}{appeal.pk:06d}"
     Appeal.objects.filter(pk=appeal.pk).update(number=appeal.number)

@@ -17,6 +17,7 @@ from django.db.models.functions import Substr
 from django.utils.translation import gettext as _
 
 from jiceng.accounts.roles import Perm
+from jiceng.common.compiled import CompiledQuery
 from jiceng.party.models import (
     CentralHousehold,
     CommitteeSeat,
@@ -215,28 +216,20 @@ def subtree_figures(organisations: list[Organisation]) -> dict[int, OrgFigures]:
 
 
 def _communities_figures(communities: Iterable[str]) -> dict[str, dict[int, OrgFigures]]:
-    """`community_figures` of several communities, read from the cache in one round trip (a
-    street's chain page shows about 14)."""
+    """Subtree figures of every organisation of each community, by community and organisation
+    id: read from the cache in one round trip (a street's chain page shows about 14), counted
+    and kept for the communities missing there."""
     keys = {_figures_key(c): c for c in communities}
     found = {keys[k]: v for k, v in cache.get_many(list(keys)).items()}
-    for community in keys.values():
+    for key, community in keys.items():
         if community not in found:
-            found[community] = community_figures(community)
+            found[community] = _count_community_figures(community)
+            cache.set(key, found[community], COVERAGE_LIVE_SECONDS)
     return found
 
 
 def _figures_key(community: str) -> str:
     return f"party:figures:{community}"
-
-
-def community_figures(community: str) -> dict[int, OrgFigures]:
-    """Subtree figures of every organisation of one community, by organisation id."""
-    key = _figures_key(community)
-    cached: dict[int, OrgFigures] | None = cache.get(key)
-    if cached is None:
-        cached = _count_community_figures(community)
-        cache.set(key, cached, COVERAGE_LIVE_SECONDS)
-    return cached
 
 
 def _count_community_figures(community: str) -> dict[int, OrgFigures]:
@@ -320,6 +313,23 @@ def liaison_of(household: Household) -> LiaisonLink | None:
         .select_related("member__central_household__household__building__estate")
         .first()
     )
+
+
+def liaison_member_id(household_id: int) -> int | None:
+    """The key of the member of `liaison_of`, without loading anything else (asked at every
+    appeal intake)."""
+    found = _LIAISON_MEMBER_ID.rows(household_id)
+    return found[0][0] if found else None
+
+
+_LIAISON_MEMBER_ID = CompiledQuery(
+    lambda household_id: (
+        LiaisonLink.objects.filter(household_id=household_id, ended_on__isnull=True)
+        .order_by("pk")
+        .values_list("member_id")[:1]
+    ),
+    -70_514_391,
+)
 
 
 def central_households_for(user: Any) -> QuerySet[CentralHousehold]:
