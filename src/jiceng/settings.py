@@ -204,6 +204,10 @@ if REDIS_URL:
 else:
     HUEY.update({"huey_class": "huey.SqliteHuey", "filename": str(VAR_DIR / "huey.sqlite3")})
 
+# An appeal's timeline event, audit record and notifications are written by the worker in
+# batches (appeals/intake.py), or in the request itself when no worker runs.
+APPEALS_INTAKE_INLINE = env_bool("JICENG_APPEALS_INTAKE_INLINE", bool(HUEY["immediate"]))
+
 # Imports of more rows than this run in the worker with a progress bar.
 IMPORT_INLINE_MAX_ROWS = env_int("JICENG_IMPORT_INLINE_MAX_ROWS", 2000)
 

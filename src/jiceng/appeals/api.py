@@ -427,7 +427,7 @@ def similar_appeals(
     user: Any = request.user
     if not category or not has_perm(user, Perm.APPEALS_SUBMIT):
         return {"items": [], "others": 0, "others_status": ""}  # like a list: nothing to offer
-    found = Category.objects.filter(code=category, active=True).first()
+    found = queries.category_by_code(category)
     if found is None:
         raise ValidationError({"category": _("没有代码为“%(code)s”的诉求类别") % {"code": category}})
     staff = services.takes_for_others(user)
@@ -484,7 +484,7 @@ def submit_appeal(request: HttpRequest, data: AppealIn) -> Any:
         raise ValidationError({"channel": _("无效的选项：%(value)s") % {"value": data.channel}})
     if (data.latitude is None) != (data.longitude is None):
         raise ValidationError({"latitude": _("纬度和经度须同时提供")})
-    category = Category.objects.filter(code=data.category).first()
+    category = queries.category_by_code(data.category, active_only=False)
     if category is None:
         raise ValidationError({"category": _("没有代码为“%(code)s”的诉求类别") % {"code": data.category}})
     appeal = services.submit(

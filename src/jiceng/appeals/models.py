@@ -9,6 +9,7 @@ people it is dispatched to see it too. Every step is an `AppealEvent`, the appea
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from jiceng.accounts.roles import Perm
@@ -309,7 +310,8 @@ class AppealEvent(models.Model):
     from_status = models.CharField(max_length=20, blank=True)
     to_status = models.CharField(max_length=20, blank=True)
     note = models.TextField(blank=True)
-    at = models.DateTimeField(auto_now_add=True)
+    # A default, not auto_now_add: intake's event is dated when the appeal was submitted.
+    at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["appeal_id", "at", "id"]
@@ -335,3 +337,15 @@ class AppealPhoto(models.Model):
 
     def __str__(self) -> str:
         return self.image.name or ""
+
+
+class PendingIntake(models.Model):
+    """An appeal taken in whose timeline, audit record and notifications the worker still owes
+    (intake.py): the request stores the appeal and this row, the worker completes them in
+    batches. The table holds only what is in flight."""
+
+    appeal = models.OneToOneField(Appeal, on_delete=models.CASCADE, primary_key=True, related_name="+")
+    address = models.CharField(max_length=64, blank=True)
+
+    def __str__(self) -> str:
+        return str(self.appeal_id)

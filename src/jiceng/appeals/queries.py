@@ -15,6 +15,7 @@ from jiceng.accounts.roles import Role
 from jiceng.appeals import routing
 from jiceng.appeals.models import OPEN_STATUSES, Appeal, AppealEvent, Category, Helper, Status
 from jiceng.common import crypto
+from jiceng.common.compiled import CompiledQuery
 from jiceng.common.identity import normalize_phone
 from jiceng.people.models import CURRENT_STATUSES, Household, Resident
 from jiceng.territory.models import ancestor_codes
@@ -177,3 +178,13 @@ def unit_candidates(appeal: Appeal) -> QuerySet[SinkingUnit]:
     """Sinking units managed by the appeal's community or the street and district above it."""
     community = appeal.area_code[:12]
     return SinkingUnit.objects.filter(active=True, area_code__in=[*ancestor_codes(community), community])
+
+
+def category_by_code(code: str, active_only: bool = True) -> Category | None:
+    """The category of this code (asked at every intake: compiled once a process)."""
+    found = _CATEGORY_BY_CODE.instances(code)
+    category: Category | None = found[0] if found else None
+    return category if category is None or category.active or not active_only else None
+
+
+_CATEGORY_BY_CODE = CompiledQuery(lambda code: Category.objects.filter(code=code)[:1], "-sample-code-")

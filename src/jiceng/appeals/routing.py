@@ -10,6 +10,7 @@ from django.db.models import Count, Q
 from jiceng.accounts.models import User
 from jiceng.accounts.roles import Role
 from jiceng.appeals.models import OPEN_STATUSES, Appeal, HandlerType
+from jiceng.common.compiled import CompiledQuery
 from jiceng.party.models import Member
 from jiceng.party.queries import liaison_of
 from jiceng.units.models import SinkingUnit
@@ -31,6 +32,36 @@ def _least_loaded(role: str, area_code: str) -> User | None:
         .order_by("load", "pk")
         .first()
     )
+
+
+def community_secretaries(area_code: str) -> list[User]:
+    """The active party secretaries of the place's community (told of consultations, overdue
+    appeals and dissatisfied ratings)."""
+    community = area_code[:12]
+    return list(
+        User.objects.filter(
+            is_active=True, role_bindings__role=Role.COMMUNITY_SECRETARY, role_bindings__area__code=community
+        )
+    )
+
+
+def handlers_of_place(area_code: str) -> list[int]:
+    """The keys of the active grid workers of the place's grid and the staff of its community
+    (told of every new appeal there)."""
+    community, grid = area_code[:12], area_code[:15]
+    return sorted({pk for (pk,) in _HANDLERS_OF_PLACE.rows(community, grid)})
+
+
+# Asked at every intake: compiled once a process (common/compiled.py).
+_HANDLERS_OF_PLACE = CompiledQuery(
+    lambda community, grid: User.objects.filter(
+        Q(role_bindings__area__code=community) | Q(role_bindings__area__code=grid),
+        is_active=True,
+        role_bindings__role__in=[Role.GRID_WORKER, Role.COMMUNITY_STAFF],
+    ).values_list("pk"),
+    "-sample-community-",
+    "-sample-grid-",
+)
 
 
 def liaison_member(appeal: Appeal) -> Member | None:

@@ -13,14 +13,13 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jiceng.accounts.models import User
-from jiceng.accounts.roles import Perm, Role
+from jiceng.accounts.roles import Perm
 from jiceng.accounts.scope import has_perm, require, scope_for
-from jiceng.appeals import duplicates, routing
+from jiceng.appeals import duplicates, intake, routing
 from jiceng.appeals.models import (
     OPEN_STATUSES,
     Appeal,
@@ -35,8 +34,7 @@ from jiceng.appeals.models import (
 )
 from jiceng.audit import services as audit
 from jiceng.audit.models import Action
-from jiceng.common import crypto
-from jiceng.common.compiled import CompiledQuery
+from jiceng.common import bulk, crypto
 from jiceng.common.identity import normalize_phone
 from jiceng.common.masking import mask_phone
 from jiceng.notifications.services import notify
@@ -143,15 +141,6 @@ def _require_handler(actor: Any, row: Appeal) -> None:
         raise PermissionDenied(_("您不是该诉求的承办人"))
 
 
-def _secretaries(area_code: str) -> list[User]:
-    community = area_code[:12]
-    return list(
-        User.objects.filter(
-            is_active=True, role_bindings__role=Role.COMMUNITY_SECRETARY, role_bindings__area__code=community
-        )
-    )
-
-
 def attach_photos(row: Appeal, event: AppealEvent | None, actor: Any, photos: Iterable[Any]) -> None:
     files = list(photos)
     if not files:
@@ -213,8 +202,10 @@ def submit(
         raise ValidationError(errors)
     require(actor, Perm.APPEALS_SUBMIT, place)
     code = place.area_code if not isinstance(place, Area) else place.code
+    key = bulk.next_key(Appeal)
     appeal = Appeal.objects.create(
-        number=f"T{timezone.localdate():%Y%m%d}",  # replaced below, once the key is known
+        pk=key,
+        number=_number(key) if key else f"T{timezone.localdate():%Y%m%d}",  # SQLite: set below
         kind=kind,
         channel=channel,
         category=category,
@@ -237,45 +228,22 @@ def submit(
         longitude=point[1].quantize(Decimal("0.000001")) if point else None,
         liaison_member_id=party_queries.liaison_member_id(household.pk) if household is not None else None,
     )
-    appeal.number = f"JC{timezone.localdate():%Y%m%d}{appeal.pk:06d}"
-    Appeal.objects.filter(pk=appeal.pk).update(number=appeal.number)
-    event = AppealEvent.objects.create(
-        appeal=appeal, kind=EventKind.SUBMITTED, actor=appeal.submitter, to_status=appeal.status
-    )
-    attach_photos(appeal, event, actor, photos)
-    notify(
-        _secretaries(code) if kind == AppealKind.CONSULTATION else _handlers_of_place(code),
-        _("新%(kind)s：%(category)s") % {"kind": appeal.get_kind_display(), "category": category.name},
-        body=text[:200],
-        link=f"/appeals/{appeal.pk}/",
-    )
-    # Last: the audit chain's head stays locked until the commit, so concurrent intakes queue
-    # there for as short a time as can be.
-    audit.record(actor, Action.CREATE, appeal, fields=["category", "text", "household", "reporter_phone"])
+    if key is None:
+        appeal.number = _number(appeal.pk)
+        Appeal.objects.filter(pk=appeal.pk).update(number=appeal.number)
+    attach_photos(appeal, None, actor, photos)
+    # The timeline's first event, the audit record and the notifications: intake.py.
+    intake.queue(appeal)
     return appeal
+
+
+def _number(key: int) -> str:
+    return f"JC{timezone.localdate():%Y%m%d}{key:06d}"
 
 
 def takes_for_others(user: Any) -> bool:
     """Staff take appeals for anyone in their area; others raise their own."""
     return has_perm(user, Perm.APPEALS_HANDLE) and bool(scope_for(user, Perm.APPEALS_SUBMIT).area_codes)
-
-
-def _handlers_of_place(area_code: str) -> list[int]:
-    """The keys of the active grid workers of the place's grid and the staff of its community."""
-    community, grid = area_code[:12], area_code[:15]
-    return sorted({pk for (pk,) in _HANDLERS_OF_PLACE.rows(community, grid)})
-
-
-# Asked at every intake: compiled once a process (common/compiled.py).
-_HANDLERS_OF_PLACE = CompiledQuery(
-    lambda community, grid: User.objects.filter(
-        Q(role_bindings__area__code=community) | Q(role_bindings__area__code=grid),
-        is_active=True,
-        role_bindings__role__in=[Role.GRID_WORKER, Role.COMMUNITY_STAFF],
-    ).values_list("pk"),
-    "-sample-community-",
-    "-sample-grid-",
-)
 
 
 # ---- acceptance ------------------------------------------------------------------------------
@@ -458,7 +426,7 @@ def return_appeal(*, actor: Any, appeal: Appeal, version: int, reason: str) -> A
         before=before,
     )
     notify(
-        _handlers_of_place(row.area_code),
+        routing.handlers_of_place(row.area_code),
         _("诉求%(n)s被退回，请重新派单") % {"n": row.number},
         body=reason[:200],
         link=f"/appeals/{row.pk}/",
@@ -614,7 +582,7 @@ def rate(*, actor: Any, appeal: Appeal, rating: str, comment: str = "") -> Appea
             appeal=row, kind=EventKind.REOPENED, actor=actor, from_status=Status.CLOSED, to_status=row.status
         )
         notify(
-            [*_secretaries(row.area_code), row.handler],
+            [*routing.community_secretaries(row.area_code), row.handler],
             _("诉求%(n)s评价不满意，已重新办理") % {"n": row.number},
             body=comment[:200],
             link=f"/appeals/{row.pk}/",
@@ -691,7 +659,7 @@ def warn_and_escalate(now: datetime.datetime | None = None) -> tuple[int, int]:
             AppealEvent.objects.create(appeal=row, kind=EventKind.ESCALATED, to_status=row.status)
             audit.record(None, Action.UPDATE, row, fields=["escalated_at", "flagged"], reason="overdue")
             notify(
-                _secretaries(row.area_code),
+                routing.community_secretaries(row.area_code),
                 _("诉求%(n)s已超期，请督办") % {"n": row.number},
                 link=f"/appeals/{row.pk}/",
             )

@@ -1,9 +1,23 @@
-"""The appeal clock, run by `jiceng worker`: warnings at 80 % of the time, overdue escalation."""
+"""The appeal worker's jobs (`jiceng worker`): completing intakes, the clock's warnings at 80 %
+of the time and overdue escalation."""
 
 from huey import crontab
-from huey.contrib.djhuey import db_periodic_task
+from huey.contrib.djhuey import db_periodic_task, db_task
 
+from jiceng.appeals import intake
 from jiceng.appeals.services import warn_and_escalate
+
+
+@db_task()
+def complete_intakes() -> int:
+    """Enqueued by the first intake after the worker last looked (intake.queue)."""
+    return intake.complete_pending()
+
+
+@db_periodic_task(crontab(minute="*"))
+def complete_stranded_intakes() -> int:
+    """Intakes whose signal was lost (the queue's store restarted): at most a minute late."""
+    return intake.complete_pending()
 
 
 @db_periodic_task(crontab(minute="*/5"))

@@ -1,5 +1,6 @@
 """Writing and verifying the audit chain."""
 
+import datetime
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -10,6 +11,8 @@ from django.utils import timezone
 from jiceng.audit.context import client_address
 from jiceng.audit.models import GENESIS, AuditEvent, ChainHead
 from jiceng.common import bulk
+
+CALLER: Any = object()
 
 
 @dataclass
@@ -23,6 +26,11 @@ class Entry:
     object_id: str = ""
     object_repr: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
+    # Work done later on someone's behalf (the worker completing an intake) names who did it,
+    # from where and when; by default it is the caller, the request's address and now.
+    actor: Any = CALLER
+    address: str | None = None
+    at: datetime.datetime | None = None
 
 
 def record(
@@ -48,18 +56,19 @@ def record_many(actor: Any, entries: Iterable[Entry]) -> list[AuditEvent]:
         head = _locked_head()
         seq, prev = head.seq, head.hash
         now = timezone.now()
-        actor_id = actor.pk if actor is not None and getattr(actor, "is_authenticated", False) else None
-        actor_name = actor.get_username() if actor_id else ""
+        caller = _actor(actor)
+        address = client_address.get()
         rows = []
         for entry in entries:
             seq += 1
             obj = entry.obj
+            actor_id, actor_name = caller if entry.actor is CALLER else _actor(entry.actor)
             event = AuditEvent(
                 seq=seq,
-                at=now,
+                at=entry.at or now,
                 actor_id=actor_id,
                 actor_name=actor_name,
-                address=client_address.get(),
+                address=address if entry.address is None else entry.address,
                 action=entry.action,
                 object_type=entry.object_type or (obj._meta.label_lower if obj is not None else ""),
                 object_id=entry.object_id or (str(obj.pk) if obj is not None else ""),
@@ -75,6 +84,12 @@ def record_many(actor: Any, entries: Iterable[Entry]) -> list[AuditEvent]:
         bulk.insert(AuditEvent, rows)
         ChainHead.objects.filter(pk=head.pk).update(seq=seq, hash=prev)
     return rows
+
+
+def _actor(actor: Any) -> tuple[int | None, str]:
+    if actor is not None and getattr(actor, "is_authenticated", False):
+        return actor.pk, actor.get_username()
+    return None, ""
 
 
 def _locked_head() -> ChainHead:

@@ -108,6 +108,20 @@ def insert(model: type[models.Model], objs: Sequence[models.Model], batch_size: 
                 obj._state.db = connection.alias
 
 
+def next_key(model: type[models.Model]) -> int | None:
+    """PostgreSQL: the row's key from the table's sequence before it is inserted (so that values
+    made from the key, an appeal's number, go in with the row instead of in a second UPDATE,
+    which PostgreSQL writes as a new row version in every index). None elsewhere."""
+    connection = connections[router.db_for_write(model)]
+    if connection.vendor != "postgresql":
+        return None
+    meta = model._meta
+    assert meta.pk is not None
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, %s))", [meta.db_table, meta.pk.column])
+        return int(cursor.fetchone()[0])
+
+
 def _copy(model: type[models.Model], objs: Sequence[models.Model], connection: Any) -> None:
     """PostgreSQL: take the keys from the table's sequence in one query, then COPY the rows,
     which is several times faster than INSERT … UNNEST for thousands of rows."""

@@ -14,7 +14,7 @@ from typing import Any
 
 from django.db.models import F
 
-from jiceng.appeals import services
+from jiceng.appeals import intake, services
 from jiceng.appeals.models import Appeal, AppealEvent, AppealKind, Category, Channel, Rating, Status
 from jiceng.people.models import CURRENT_STATUSES, Household
 
@@ -129,6 +129,7 @@ def build(*, staff: Any, resident_user: Any, community: Any, seed: int, count: i
             household=rng.choice(households),
             reporter_name=rng.choice(["王女士", "李先生", "赵阿姨", "刘大爷", "陈先生", "孙女士"]),
         )
+        intake.complete_pending()  # the demo is its own worker: each timeline starts in order
         if consult:
             appeal = services.answer(
                 actor=staff, appeal=appeal, version=appeal.version, reply="已电话答复政策办理流程和所需材料"
@@ -159,6 +160,7 @@ def build(*, staff: Any, resident_user: Any, community: Any, seed: int, count: i
                 text=TEXTS[code][-1],
                 household=home,
             )
+            intake.complete_pending()
             made.append((_flow(appeal, staff, outcome, rng, resident_user), days))
     for appeal, days in made:
         _back(appeal, datetime.timedelta(days=days, hours=rng.randrange(0, 8)))

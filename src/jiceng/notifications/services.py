@@ -3,6 +3,7 @@ SMS follow through the worker (channels.py); another channel (a WeChat public ac
 more function there."""
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
@@ -38,6 +39,31 @@ def notify(recipients: Iterable[Any], title: str, body: str = "", link: str = ""
             if topic  # rows inserted ignoring conflicts come back without their keys
             else [row.pk for row in rows]
         )
+        transaction.on_commit(lambda: deliver_notifications(ids))
+    return len(rows)
+
+
+@dataclass(frozen=True)
+class Message:
+    recipients: Iterable[Any]
+    title: str
+    body: str = ""
+    link: str = ""
+
+
+def notify_many(messages: Iterable[Message]) -> int:
+    """Send many messages at once (the worker completing a batch of intakes): one insert and one
+    delivery job for all of them. Returns how many were sent."""
+    rows = [
+        Notification(recipient_id=pk, title=m.title, body=m.body, link=m.link)
+        for m in messages
+        for pk in {(u if isinstance(u, int) else u.pk) for u in m.recipients if u is not None}
+    ]
+    with transaction.atomic(savepoint=False):
+        Notification.objects.bulk_create(rows)
+    _forget_counts({row.recipient_id for row in rows})
+    if rows and settings.NOTIFY_CHANNELS:
+        ids = [row.pk for row in rows]
         transaction.on_commit(lambda: deliver_notifications(ids))
     return len(rows)
 

@@ -23,6 +23,7 @@ from django.views.decorators.csrf import csrf_exempt
 from jiceng.accounts.models import ApiToken, User
 from jiceng.appeals import services as appeals
 from jiceng.appeals.models import OPEN_STATUSES, Appeal, Category, Channel
+from jiceng.appeals.queries import category_by_code
 from jiceng.open311 import places, records
 from jiceng.open311.render import Open311Error, error_response, respond
 
@@ -111,7 +112,7 @@ def services(request: HttpRequest, fmt: str) -> HttpResponse:
 
 @open311("GET")
 def service(request: HttpRequest, fmt: str, code: str) -> HttpResponse:
-    category = Category.objects.filter(code=code, active=True).first()
+    category = category_by_code(code)
     if category is None:
         raise Open311Error(404, _("没有代码为 %(code)s 的服务") % {"code": code})
     return respond(fmt, "service_definition", records.definition(category))
@@ -130,7 +131,7 @@ def _create(request: HttpRequest, fmt: str) -> HttpResponse:
     code = data.get("service_code", "").strip()
     if not code:
         raise Open311Error(400, _("缺少 service_code"))
-    category = Category.objects.filter(code=code, active=True).first()
+    category = category_by_code(code)
     if category is None:
         raise Open311Error(404, _("没有代码为 %(code)s 的服务") % {"code": code})
     text = data.get("description", "").strip()
