@@ -267,6 +267,7 @@ class Server:
                 "-m",
                 "gunicorn",
                 "jiceng.wsgi",
+                "--preload",  # as `jiceng run` and docs/deployment.md
                 "--workers",
                 str(self.workers),
                 "--bind",

@@ -56,6 +56,7 @@ class Command(BaseCommand):
                 "-m",
                 "gunicorn",
                 "jiceng.wsgi",
+                "--preload",  # the application and jieba's dictionary loaded once, shared by the workers
                 "--bind",
                 options["bind"],
                 "--workers",
