@@ -56,7 +56,16 @@ def test_role_bindings_are_read_in_one_compiled_query(world):
 @pytest.mark.django_db
 def test_a_token_finds_its_user_until_it_is_revoked_or_expires(world):
     row, token = ApiToken.issue(world.users["grid01"], "integration")
-    assert ApiToken.authenticate(token) == world.users["grid01"]
+    with CaptureQueriesContext(connection) as queries:
+        found = ApiToken.authenticate(token)
+    # The token and its whole user in one query (and the first use stamped).
+    assert found == world.users["grid01"] and len(queries) == 2
+    stored = User.objects.get(pk=found.pk)
+    assert all(getattr(found, f.attname) == getattr(stored, f.attname) for f in User._meta.concrete_fields)
+    assert found._state.adding is False
+    User.objects.filter(pk=found.pk).update(is_active=False)
+    assert ApiToken.authenticate(token) is None
+    User.objects.filter(pk=found.pk).update(is_active=True)
     assert ApiToken.authenticate(token + "x") is None
     ApiToken.objects.filter(pk=row.pk).update(expires_at=datetime.datetime(2020, 1, 1, tzinfo=datetime.UTC))
     assert ApiToken.authenticate(token) is None

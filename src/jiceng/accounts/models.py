@@ -128,13 +128,14 @@ class ApiToken(models.Model):
 
     @classmethod
     def authenticate(cls, token: str) -> User | None:
+        """The token's user, read with the token in one query."""
         found = _TOKEN_BY_DIGEST.rows(_token_digest(token))
         if not found:
             return None
-        pk, user_id, expires_at, last_used_at = found[0]
+        pk, expires_at, last_used_at, *user_values = found[0]
+        user = User.from_db("default", _USER_ATTNAMES, user_values)
         now = timezone.now()
-        user = user_by_key(user_id)
-        if (expires_at and expires_at <= now) or user is None or not user.is_active:
+        if (expires_at and expires_at <= now) or not user.is_active:
             return None
         if last_used_at is None or now - last_used_at > timedelta(minutes=5):
             cls.objects.filter(pk=pk).update(last_used_at=now)
@@ -143,9 +144,10 @@ class ApiToken(models.Model):
 
 # The lookups every request makes, compiled once a process (see common/compiled.py).
 _USER_BY_KEY = CompiledQuery(lambda pk: User.objects.filter(pk=pk), -70_514_391)
+_USER_ATTNAMES = [f.attname for f in User._meta.concrete_fields]
 _TOKEN_BY_DIGEST = CompiledQuery(
     lambda digest: ApiToken.objects.filter(digest=digest, revoked_at__isnull=True).values_list(
-        "pk", "user_id", "expires_at", "last_used_at"
+        "pk", "expires_at", "last_used_at", *(f"user__{name}" for name in _USER_ATTNAMES)
     )[:1],
     "sample-digest",
 )
