@@ -147,3 +147,44 @@ def test_the_appeal_page_says_the_timeline_is_on_its_way_until_the_worker_comes(
     intake.complete_pending()
     page = client.get(f"/appeals/{appeal.pk}/").content.decode()
     assert 'data-testid="timeline-pending"' not in page and 'data-testid="event-submitted"' in page
+
+
+def test_one_job_is_enqueued_until_the_worker_has_caught_up(world: World, queued: None):
+    from django.core.cache import cache
+
+    party_world(world)
+    _submit(world)
+    cache.set(intake.SIGNAL_KEY, 1)  # a job is on its way: no other is enqueued
+    intake._signal()
+    assert intake.pending() == 1
+    assert intake.complete_pending() == 1
+    # Caught up: the worker cleared the signal, so the next intake enqueues a job (run inline here).
+    assert cache.get(intake.SIGNAL_KEY) is None
+    _submit(world)
+    intake._signal()
+    assert intake.pending() == 0
+
+
+def test_the_household_of_an_intake_is_read_whole_and_only_within_the_users_scope(world: World):
+    from django.http import Http404
+
+    from jiceng.appeals import queries
+    from jiceng.people.models import Household
+
+    found = queries.visible_household(world.users["grid02"], world.household2.pk)
+    stored = Household.objects.select_related("building__estate").get(pk=world.household2.pk)
+    assert found.address == stored.address and found.building.grid_id == stored.building.grid_id
+    assert all(
+        getattr(found, f.attname) == getattr(stored, f.attname) for f in Household._meta.concrete_fields
+    )
+    # A resident raises appeals at their own household only; another grid's worker sees nothing.
+    assert queries.visible_household(world.users["resident"], world.household2.pk) == stored
+    for user, pk in (
+        ("grid01", world.household2.pk),
+        ("resident", world.household1.pk),
+        ("sysadmin", stored.pk),
+    ):
+        with pytest.raises(Http404):
+            queries.visible_household(world.users[user], pk)
+    with pytest.raises(Http404):
+        queries.visible_household(world.users["grid02"], 0)

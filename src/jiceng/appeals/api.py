@@ -470,11 +470,7 @@ def submit_appeal(request: HttpRequest, data: AppealIn) -> Any:
     (`household_id`), a building (`building_id`) or a grid or community (`area`). Photos follow
     with `POST /appeals/{id}/photos`."""
     user = request.user
-    household = (
-        get_visible_or_404(Household.objects.select_related("building__estate"), user, pk=data.household_id)
-        if data.household_id is not None
-        else None
-    )
+    household = queries.visible_household(user, data.household_id) if data.household_id is not None else None
     building = (
         get_visible_or_404(Building, user, pk=data.building_id) if data.building_id is not None else None
     )

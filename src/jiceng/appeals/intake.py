@@ -15,7 +15,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
 from jiceng.appeals import routing
@@ -34,10 +34,11 @@ from jiceng.audit.models import Action
 from jiceng.notifications.services import Message, notify_many
 
 BATCH = 200
-# Set by the first intake after the worker last looked; the worker clears it before it looks
-# again, so a burst of intakes enqueues one job, not one each.
+# Set by the first intake after the worker last found nothing to do, cleared by the worker when
+# it next finds nothing (complete_pending): a burst of intakes enqueues one job, not one each. It
+# expires by itself should a worker stop mid-way.
 SIGNAL_KEY = "appeals:intake:signal"
-SIGNAL_SECONDS = 2
+SIGNAL_SECONDS = 30
 # What the audit record of an intake names as changed (never the values).
 FIELDS = ("category", "text", "household", "reporter_phone")
 
@@ -47,8 +48,14 @@ def queue(appeal: Appeal) -> None:
     if settings.APPEALS_INTAKE_INLINE:
         complete([appeal])
         return
-    PendingIntake.objects.create(appeal=appeal, address=client_address.get())
+    with connection.cursor() as cursor:  # one small row: the ORM's insert would cost more than it
+        cursor.execute(_QUEUE_SQL, [appeal.pk, client_address.get()[:64]])
     transaction.on_commit(_signal)
+
+
+_QUEUE_SQL = "INSERT INTO {} ({}, {}) VALUES (%s, %s)".format(
+    *(connection.ops.quote_name(n) for n in (PendingIntake._meta.db_table, "appeal_id", "address"))
+)
 
 
 def _signal() -> None:
@@ -64,24 +71,37 @@ def pending() -> int:
 
 def complete_pending(batch: int = BATCH) -> int:
     """Run by the worker: complete every pending intake, `batch` to a transaction, oldest first.
-    Two workers at once take different rows (SKIP LOCKED on PostgreSQL). Returns how many."""
-    cache.delete(SIGNAL_KEY)
+    Two workers at once take different rows (SKIP LOCKED on PostgreSQL). Returns how many.
+
+    The signal stays set while the worker works, so intakes arriving meanwhile enqueue nothing
+    and wait for the next batch (under load, batches grow instead of jobs multiplying). When
+    nothing is left it is cleared, and the queue is read once more for intakes that committed
+    before they could signal."""
     done = 0
     while True:
-        with transaction.atomic():
-            rows = dict(
-                PendingIntake.objects.select_for_update(skip_locked=True)
-                .order_by("appeal_id")
-                .values_list("appeal_id", "address")[:batch]
-            )
-            if not rows:
+        taken = _complete_batch(batch)
+        if not taken:
+            cache.delete(SIGNAL_KEY)
+            taken = _complete_batch(batch)
+            if not taken:
                 return done
+        done += taken
+
+
+def _complete_batch(batch: int) -> int:
+    with transaction.atomic():
+        rows = dict(
+            PendingIntake.objects.select_for_update(skip_locked=True)
+            .order_by("appeal_id")
+            .values_list("appeal_id", "address")[:batch]
+        )
+        if rows:
             appeals = list(
                 Appeal.objects.filter(pk__in=rows).select_related("category", "submitter").order_by("pk")
             )
             complete(appeals, addresses=rows)
             PendingIntake.objects.filter(appeal_id__in=rows).delete()
-        done += len(rows)
+    return len(rows)
 
 
 def complete(appeals: list[Appeal], addresses: Mapping[int, str] | None = None) -> None:

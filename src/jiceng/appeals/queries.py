@@ -18,7 +18,7 @@ from jiceng.common import crypto
 from jiceng.common.compiled import CompiledQuery
 from jiceng.common.identity import normalize_phone
 from jiceng.people.models import CURRENT_STATUSES, Household, Resident
-from jiceng.territory.models import ancestor_codes
+from jiceng.territory.models import Building, Estate, ancestor_codes
 from jiceng.units.models import SinkingUnit
 
 # The clock runs from dispatch until the handler reports the result.
@@ -188,3 +188,43 @@ def category_by_code(code: str, active_only: bool = True) -> Category | None:
 
 
 _CATEGORY_BY_CODE = CompiledQuery(lambda code: Category.objects.filter(code=code)[:1], "-sample-code-")
+
+
+def visible_household(user: Any, pk: int) -> Household:
+    """The household an appeal is raised at, with its building and estate, if the user may see
+    it (the rule of `Household.objects.visible_to`: in their areas, or their own); else 404.
+    Asked at every intake: one compiled query instead of the scoped join compiled each time."""
+    from django.http import Http404
+
+    from jiceng.accounts.scope import has_perm
+
+    rows = _HOUSEHOLD_WITH_PLACE.rows(pk)
+    if not rows:
+        raise Http404
+    row = rows[0]
+    cut = len(_HOUSEHOLD_NAMES)
+    household = Household.from_db("default", _HOUSEHOLD_NAMES, row[:cut])
+    building = Building.from_db("default", _BUILDING_NAMES, row[cut : cut + len(_BUILDING_NAMES)])
+    estate = Estate.from_db("default", _ESTATE_NAMES, row[cut + len(_BUILDING_NAMES) :])
+    building._state.fields_cache["estate"] = estate
+    household._state.fields_cache["building"] = building
+    if not has_perm(user, Household.scope_view_permission, household):
+        raise Http404
+    return household
+
+
+def _attnames(model: Any) -> list[str]:
+    return [f.attname for f in model._meta.concrete_fields]
+
+
+_HOUSEHOLD_NAMES = _attnames(Household)
+_BUILDING_NAMES = _attnames(Building)
+_ESTATE_NAMES = _attnames(Estate)
+_HOUSEHOLD_WITH_PLACE = CompiledQuery(
+    lambda pk: Household.objects.filter(pk=pk).values_list(
+        *_HOUSEHOLD_NAMES,
+        *(f"building__{name}" for name in _BUILDING_NAMES),
+        *(f"building__estate__{name}" for name in _ESTATE_NAMES),
+    ),
+    -90_417_233,
+)
