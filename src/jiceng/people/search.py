@@ -62,9 +62,9 @@ def household_addresses(ids: list[int], limit: int) -> dict[int, str]:
 
 
 def _arguments(user: Any, text: str) -> tuple[tuple[str, ...], tuple[str, ...], str] | None:
-    """The scope's codes, the communities that hold them and the search key; None for a search
-    other than by letters, or a scope that the compiled query does not take (households, a
-    resident's own; more than a few areas)."""
+    """The scope's codes (none when they are the communities'), the communities that hold them
+    and the search key; None for a search other than by letters, or a scope that the compiled
+    query does not take (households, a resident's own; more than a few areas)."""
     key = re.sub(r"\s+", "", text or "")
     if not queries.LATIN.match(key):
         return None
@@ -74,7 +74,13 @@ def _arguments(user: Any, text: str) -> tuple[tuple[str, ...], tuple[str, ...], 
         return None
     if not all(_sample_code(len(code), 0).fits(code) for code in codes):
         return None
-    return codes, queries.search_communities(scope), key.lower()
+    communities = queries.search_communities(scope)
+    if communities == codes:
+        # A scope of whole communities is the communities' condition itself: asked again as a
+        # range of codes, PostgreSQL also intersects the community's 10,000 codes from their own
+        # index (0.6 of 1.5 ms of its work on a search).
+        codes = ()
+    return codes, communities, key.lower()
 
 
 def _sample_code(length: int, index: int) -> Prefix:
@@ -90,9 +96,8 @@ def _query(
 
     def build(*args: Any) -> QuerySet[Any]:
         codes, held_by, key = args[:n], args[n : n + communities], args[n + communities]
-        qs = queries.matching(
-            Resident.objects.in_scope(Scope(area_codes=codes)), key, include_former, held_by
-        )
+        scoped = Resident.objects.in_scope(Scope(area_codes=codes)) if codes else Resident.objects.all()
+        qs = queries.matching(scoped, key, include_former, held_by)
         if keyset:
             qs = qs.filter(pk__gt=args[-1]).order_by("pk")
         return qs[:limit].values(*queries.RESIDENT_COLUMNS)
