@@ -258,9 +258,10 @@ class Server:
         )
 
     def __enter__(self) -> "Server":
-        env = dict(
-            os.environ, DJANGO_SETTINGS_MODULE="bench.settings", PYTHONPATH=str(ROOT), **self.extra_env
-        )
+        # The checkout's own code first: the virtualenv may have jiceng installed from another
+        # checkout (a worktree shares the main checkout's virtualenv), and gunicorn would serve that.
+        path = os.pathsep.join([str(ROOT / "src"), str(ROOT)])
+        env = dict(os.environ, DJANGO_SETTINGS_MODULE="bench.settings", PYTHONPATH=path, **self.extra_env)
         self.process = subprocess.Popen(
             [
                 sys.executable,

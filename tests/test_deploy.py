@@ -46,8 +46,9 @@ def test_production_refuses_to_start_without_keys(tmp_path: Path):
 def test_the_production_cache_and_job_queue_have_their_redis_client():
     """With REDIS_URL (docs/deployment.md) the cache, the sessions and huey talk to Redis: the
     client library must be installed (building the clients connects to nothing yet)."""
-    from django.core.cache.backends.redis import RedisCache
     from huey import RedisHuey
+
+    from jiceng.common.redis_cache import RedisCache
 
     cache = RedisCache("redis://127.0.0.1:1/0", {})
     assert cache._cache.get_client(write=True).connection_pool is not None

@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 
 from jiceng.accounts.models import ApiToken, User, user_by_key
 from jiceng.accounts.scope import bindings
-from jiceng.common.compiled import CompiledQuery
+from jiceng.common.compiled import CompiledQuery, Prefix
 from jiceng.people.models import Resident
 
 RESIDENT_NUMBERS = CompiledQuery(
@@ -77,3 +77,39 @@ def test_a_sample_that_cannot_be_placed_is_refused():
     ambiguous = CompiledQuery(lambda pk: Resident.objects.filter(pk=pk, household_id=pk), 5)
     with pytest.raises(ValueError, match="appears 2 times"):
         ambiguous.rows(5)
+
+
+# A code and a name prefix, each given to `startswith`: on PostgreSQL the code reaches the SQL as
+# its range and its pattern (common/lookups.py), the letters as a pattern only.
+BY_PREFIX = CompiledQuery(
+    lambda code, initials: Resident.objects.filter(
+        area_code__startswith=code, name_initials__startswith=initials
+    ).values("name", "area_code"),
+    Prefix("777777777701"),
+    Prefix("qxjz"),
+)
+
+
+@pytest.mark.django_db
+def test_a_prefix_sample_takes_new_codes_and_letters_in_every_form(world):
+    assert BY_PREFIX.dicts(world.community.code, "zs") == [{"name": "张三", "area_code": world.grid1.code}]
+    assert BY_PREFIX.dicts(world.community.code, "ls") == [{"name": "李四", "area_code": world.grid2.code}]
+    assert BY_PREFIX.dicts(world.community.code, "z") == [{"name": "张三", "area_code": world.grid1.code}]
+    assert BY_PREFIX.dicts(world.other_community.code, "zs") == []
+    assert BY_PREFIX.dicts("370303005009", "zs") == []  # a code ending in 9: its range is …009 to …010
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("code", "initials"),
+    [
+        ("370303", "zs"),  # shorter than the sample: its SQL could differ (a range, not equality)
+        ("999999999999", "zs"),  # no code follows it: no range
+        ("37030300500%", "zs"),
+        ("370303005001", "z_"),  # a pattern character
+        ("370303005001", "12"),  # digits where letters were compiled
+    ],
+)
+def test_an_argument_that_does_not_fit_its_prefix_sample_is_refused(world, code, initials):
+    with pytest.raises(ValueError, match="does not fit"):
+        BY_PREFIX.dicts(code, initials)

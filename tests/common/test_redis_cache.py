@@ -49,3 +49,15 @@ def test_the_cache_works_through_one_kept_client(redis_url: str):
     client = cache._cache.get_client()
     assert cache._cache.get_client() is client
     assert cache._cache.get_client(write=True) is client  # one server: one pool, one client
+
+
+def test_a_cache_of_a_primary_and_a_replica_keeps_a_client_for_each():
+    # No command is sent: building clients connects to nothing.
+    cache = RedisCache("redis://127.0.0.1:9/0,redis://127.0.0.1:10/0", {})
+    writer = cache._cache.get_client("a", write=True)
+    reader = cache._cache.get_client("a")
+    assert writer is not reader
+    assert cache._cache.get_client("b", write=True) is writer and cache._cache.get_client("b") is reader
+    assert writer.connection_pool.connection_kwargs["port"] == 9
+    assert reader.connection_pool.connection_kwargs["port"] == 10
+    assert RedisCache("redis://127.0.0.1:9/0", {})._cache.get_client() is not writer

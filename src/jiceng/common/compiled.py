@@ -14,20 +14,52 @@ from typing import Any
 from django.db import connections, models
 from django.db.models.sql.compiler import SQLCompiler
 
+from jiceng.common.lookups import successor
+
+
+class Prefix(str):
+    """A sample given to a `startswith` lookup. It reaches the SQL as the pattern `sample%` and,
+    for a code on PostgreSQL (common/lookups.py), also as the bounds of its range or as itself;
+    each form found is filled in from the new argument. Arguments are letters or digits (nothing
+    to escape in a pattern), and a code as long as its sample: a code's length decides between
+    a range and equality, so callers key their compiled queries by it."""
+
+    def forms(self) -> tuple[Callable[[str], str], ...]:
+        if self.isdigit():
+            return (_pattern, _same, successor)
+        return (_pattern,)
+
+    def fits(self, value: Any) -> bool:
+        if not (isinstance(value, str) and value.isascii() and value.isalnum()):
+            return False
+        if self.isdigit():
+            return value.isdigit() and len(value) == len(self) and successor(value) != ""
+        return not value.isdigit()
+
+
+def _pattern(value: str) -> str:
+    return value + "%"
+
+
+def _same(value: str) -> str:
+    return value
+
 
 @dataclass(frozen=True)
 class _Compiled:
     sql: str
     params: tuple[Any, ...]
-    slots: tuple[int, ...]  # where each argument goes in params
+    slots: tuple[tuple[tuple[int, Callable[[Any], Any]], ...], ...]  # where each argument goes, and how
+    names: tuple[str, ...]  # the columns' aliases (a values() query's names)
     converters: tuple[tuple[int, tuple[Callable[..., Any], ...], Any], ...]
     model: Any
 
 
 class CompiledQuery:
-    """`build(*args)` returns the query (a values_list, or a model query: see `instances`);
-    `samples` are example arguments, each of which must appear once among the query's
-    parameters and be distinct from the others', so that they show where new arguments go."""
+    """`build(*args)` returns the query (a values_list or values, or a model query: see
+    `instances`); `samples` are example arguments, each of which must appear once among the
+    query's parameters and be distinct from the others', so that they show where new arguments
+    go. A `Prefix` sample may appear in any of its forms, as often as the query uses it."""
 
     def __init__(self, build: Callable[..., models.QuerySet[Any]], *samples: Any) -> None:
         self.build = build
@@ -42,24 +74,36 @@ class CompiledQuery:
             sql, params = compiler.as_sql()
             slots = []
             for sample in self.samples:
-                at = [i for i, p in enumerate(params) if p == sample]
-                if len(at) != 1:
-                    raise ValueError(f"sample {sample!r} appears {len(at)} times in {params!r}")
-                slots.append(at[0])
+                forms = sample.forms() if isinstance(sample, Prefix) else (_same,)
+                placed: list[tuple[int, Callable[[Any], Any]]] = []
+                for form in forms:
+                    at = [i for i, p in enumerate(params) if p == form(sample)]
+                    if not isinstance(sample, Prefix) and len(at) != 1:
+                        raise ValueError(f"sample {sample!r} appears {len(at)} times in {params!r}")
+                    placed.extend((i, form) for i in at)
+                if not placed:
+                    raise ValueError(f"sample {sample!r} appears in no form in {params!r}")
+                slots.append(tuple(placed))
             columns = [column for column, _sql, _alias in compiler.select]
+            names = tuple(
+                alias or getattr(column.target, "attname", "") for column, _sql, alias in compiler.select
+            )
             converters = tuple(
                 (position, tuple(funcs), expression)
                 for position, (funcs, expression) in compiler.get_converters(columns).items()
             )
-            found = _Compiled(sql, tuple(params), tuple(slots), converters, queryset.model)
+            found = _Compiled(sql, tuple(params), tuple(slots), names, converters, queryset.model)
             self._by_alias[using] = found
         return found
 
     def rows(self, *args: Any, using: str = "default") -> list[list[Any]]:
         compiled = self._compiled(using)
         params = list(compiled.params)
-        for slot, value in zip(compiled.slots, args, strict=True):
-            params[slot] = value
+        for sample, places, value in zip(self.samples, compiled.slots, args, strict=True):
+            if isinstance(sample, Prefix) and not sample.fits(value):
+                raise ValueError(f"{value!r} does not fit the prefix sample {sample!r}")
+            for slot, form in places:
+                params[slot] = form(value)
         connection = connections[using]
         with connection.cursor() as cursor:
             cursor.execute(compiled.sql, params)
@@ -71,6 +115,11 @@ class CompiledQuery:
                     value = func(value, expression, connection)
                 row[position] = value
         return rows
+
+    def dicts(self, *args: Any, using: str = "default") -> list[dict[str, Any]]:
+        """The rows as dicts by column name, as a values() query gives them."""
+        names = self._compiled(using).names
+        return [dict(zip(names, row, strict=True)) for row in self.rows(*args, using=using)]
 
     def instances(self, *args: Any, using: str = "default") -> list[Any]:
         """The rows as model instances: for a query of one model's own fields (no values(),

@@ -13,6 +13,7 @@ from django.http import Http404
 
 if TYPE_CHECKING:
     from jiceng.accounts.models import User
+    from jiceng.accounts.scope import Scope
 
 M = TypeVar("M", bound=models.Model)
 
@@ -22,7 +23,11 @@ class ScopedQuerySet(models.QuerySet[M]):
         from jiceng.accounts.scope import scope_for
 
         model: Any = self.model
-        scope = scope_for(user, permission or model.scope_view_permission)
+        return self.in_scope(scope_for(user, permission or model.scope_view_permission))
+
+    def in_scope(self, scope: "Scope") -> "ScopedQuerySet[M]":
+        """The rows a scope covers (`visible_to` with the user's scope for the permission)."""
+        model: Any = self.model
         condition = Q(pk__in=[])
         for code in scope.area_codes:
             condition |= Q(**{f"{model.scope_area_field}__startswith": code})

@@ -9,7 +9,7 @@ from ninja import Router, Schema, Status
 
 from jiceng.common.pagination import keyset_rows
 from jiceng.common.scoping import get_visible_or_404
-from jiceng.people import queries, services
+from jiceng.people import queries, search, services
 from jiceng.people.models import CareTag
 from jiceng.territory.models import Building
 
@@ -175,6 +175,8 @@ def update_household(request: HttpRequest, pk: int, data: HouseholdUpdate) -> An
 def list_residents(
     request: HttpRequest, q: str = "", area: str = "", after: int | None = None, size: int = 50
 ) -> Any:
+    if q and not area:
+        return _json(search.keyset_page(request.user, q, after, size))
     qs = queries.search_residents(request.user, q) if q else queries.residents_for(request.user)
     if area:
         qs = qs.filter(area_code__startswith=area)

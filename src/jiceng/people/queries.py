@@ -4,13 +4,15 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import CharField, Func, Q, QuerySet
 
+from jiceng.accounts.roles import Perm
+from jiceng.accounts.scope import Scope, scope_for
 from jiceng.common import crypto
 from jiceng.common.identity import normalize_phone
 from jiceng.people.models import CURRENT_STATUSES, Household, Resident, format_address
 
-_LATIN = re.compile(r"^[a-zA-Z]+$")
+LATIN = re.compile(r"^[a-zA-Z]+$")  # a search by pinyin or initials
 _ADDRESS = re.compile(r"^(?P<building>\d+)(?:号楼|栋|幢)?-?(?:(?P<unit>\d+)单元)?-?(?P<room>\d+)?室?$")
 
 
@@ -23,7 +25,7 @@ def households_for(user: Any) -> QuerySet[Household]:
 
 
 # What a resident list shows (the API's ResidentOut): no timestamps, no pinyin or hash columns.
-_RESIDENT_COLUMNS = (
+RESIDENT_COLUMNS = (
     "id",
     "area_code",
     "name",
@@ -37,6 +39,7 @@ _RESIDENT_COLUMNS = (
     "residence_status",
     "moved_out_on",
     "moved_out_to",
+    "household_id",
 )
 
 
@@ -69,16 +72,21 @@ _ADDRESS_COLUMNS = (
 def resident_rows(residents: QuerySet[Resident], with_address: bool = False) -> Iterator[dict[str, Any]]:
     """Residents as plain dicts for lists (the API's ResidentOut), numbers masked; the search
     page adds each one's address and whether they still live here."""
-    for r in residents.values(
-        *_RESIDENT_COLUMNS, "household_id", *(_ADDRESS_COLUMNS if with_address else ())
-    ):
+    for r in residents.values(*RESIDENT_COLUMNS, *(_ADDRESS_COLUMNS if with_address else ())):
         row: dict[str, Any] = dict(r)
-        row["id_number"] = row.pop("id_mask")
-        row["phone"] = row.pop("phone_mask")
-        if with_address:
-            row["address"] = format_address(*(row.pop(c) for c in _ADDRESS_COLUMNS))
-            row["current"] = row["residence_status"] in CURRENT_STATUSES
-        yield row
+        address = format_address(*(row.pop(c) for c in _ADDRESS_COLUMNS)) if with_address else None
+        yield shaped_row(row, address)
+
+
+def shaped_row(row: dict[str, Any], address: str | None = None) -> dict[str, Any]:
+    """A resident's row of RESIDENT_COLUMNS as lists show it, numbers masked under their own
+    names; given an address, a row of the search page (also whether they still live here)."""
+    row["id_number"] = row.pop("id_mask")
+    row["phone"] = row.pop("phone_mask")
+    if address is not None:
+        row["address"] = address
+        row["current"] = row["residence_status"] in CURRENT_STATUSES
+    return row
 
 
 def resident_page_rows(residents: QuerySet[Resident]) -> Iterator[dict[str, Any]]:
@@ -89,14 +97,43 @@ def search_residents(user: Any, text: str, include_former: bool = False) -> Quer
     """Find residents by name, full pinyin or initials (张三: zhangsan, zs), the last four
     characters of the ID or phone number, a whole ID or phone number, or an address such as
     “3号楼2单元301” or “世纪花园3号楼”."""
+    communities = search_communities(scope_for(user, Perm.PEOPLE_VIEW))
+    return matching(residents_for(user), text, include_former, communities)
+
+
+class CommunityOf(Func):
+    """A grid's or community's code cut to its community (12 digits). On PostgreSQL residents
+    are indexed by it with their initials and with their pinyin (migration 0006), so a search
+    within a community reads its matches only, not every match in the district or every
+    resident of the community."""
+
+    template = "SUBSTR(%(expressions)s, 1, 12)"
+    output_field = CharField()
+
+
+def search_communities(scope: Scope) -> tuple[str, ...]:
+    """The communities that hold all of a scope, when its areas are communities or grids
+    (a secretary's, a grid worker's); none for a street or wider, or a scope with households."""
+    codes = scope.area_codes
+    if not codes or scope.household_ids or any(len(code) < 12 for code in codes):
+        return ()
+    return tuple(sorted({code[:12] for code in codes}))
+
+
+def matching(
+    qs: QuerySet[Resident], text: str, include_former: bool, communities: tuple[str, ...] = ()
+) -> QuerySet[Resident]:
+    """The residents of `qs` that `text` finds (the rules of `search_residents`); `communities`
+    hold every row of `qs`, and narrow a search by letters to the index of those communities."""
     text = re.sub(r"\s+", "", text or "")
-    qs = residents_for(user)
     if not include_former:
         qs = qs.filter(residence_status__in=CURRENT_STATUSES)
     if not text:
         return qs.none()
-    if _LATIN.match(text):
+    if LATIN.match(text):
         key = text.lower()
+        if communities:
+            qs = qs.alias(community=CommunityOf("area_code")).filter(community__in=communities)
         return qs.filter(Q(name_initials__startswith=key) | Q(name_pinyin__startswith=key))
     upper = text.upper()
     if len(upper) == 4 and (upper.isdigit() or (upper[:3].isdigit() and upper[3] == "X")):

@@ -27,6 +27,7 @@ from jiceng.people.forms import (
     RevealForm,
 )
 from jiceng.people.models import CURRENT_STATUSES, CareTag, Gender, HouseholdType, ResidenceStatus
+from jiceng.people.search import page_rows as search_rows
 from jiceng.territory.models import Building
 
 SEARCH_LIMIT = 50
@@ -50,8 +51,7 @@ def search(request: HttpRequest) -> HttpResponse:
     require(request.user, Perm.PEOPLE_VIEW)
     text = request.GET.get("q", "").strip()
     former = request.GET.get("former") == "1"
-    found = queries.search_residents(request.user, text, include_former=former)
-    results = list(queries.resident_page_rows(found[:SEARCH_LIMIT])) if text else []
+    results = search_rows(request.user, text, former, SEARCH_LIMIT) if text else []
     context = {
         "q": text,
         "former": former,
