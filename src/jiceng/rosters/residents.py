@@ -30,7 +30,7 @@ from jiceng.people.validation import check_identity
 from jiceng.rosters.base import Column, Plan, Roster, Row, Sheet
 from jiceng.rosters.places import BuildingLookup, address, address_columns
 
-# SQLite allows 32,766 host parameters a statement; PostgreSQL far more. Stay well below.
+# SQLite allows 32,766 host parameters a statement: stay well below (PostgreSQL takes one array).
 HASH_CHUNK = 5000
 
 # The Resident fields that follow from the ID and phone numbers (Identity.resident_fields).
@@ -164,13 +164,14 @@ class ResidentRoster(Roster):
                 for key, messages in exc.message_dict.items():
                     fail(row, key, messages[0])
         hashes = [i.id_hash for i in identities.values()]
+        current = Resident.objects.filter(residence_status__in=CURRENT_STATUSES)
         taken: set[str] = set()
-        for start in range(0, len(hashes), HASH_CHUNK):
-            taken.update(
-                Resident.objects.filter(
-                    id_hash__in=hashes[start : start + HASH_CHUNK], residence_status__in=CURRENT_STATUSES
-                ).values_list("id_hash", flat=True)
-            )
+        if connection.vendor == "postgresql":
+            taken.update(current.filter(id_hash__any_of=hashes).values_list("id_hash", flat=True))
+        else:
+            for start in range(0, len(hashes), HASH_CHUNK):
+                chunk = hashes[start : start + HASH_CHUNK]
+                taken.update(current.filter(id_hash__in=chunk).values_list("id_hash", flat=True))
         building_ids = places.building_ids()
         existing: dict[tuple[int, int, str], tuple[int, int | None]] = {
             (b, u, r): (pk, head)
