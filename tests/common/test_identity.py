@@ -75,3 +75,42 @@ def test_invalid_phone_numbers_are_rejected(raw):
 def test_masks_follow_gb_t_35273():
     assert mask_id_number(STANDARD_SAMPLE) == "110***********002X"
     assert mask_phone("13812345678") == "138****5678"
+
+
+def _phonenumbers_verdict(text: str) -> str | None:
+    """What phonenumbers' full parse says of `text`: the national number, or None if invalid."""
+    import phonenumbers
+
+    try:
+        parsed = phonenumbers.parse(text, "CN")
+    except phonenumbers.NumberParseException:
+        return None
+    if parsed.country_code != 86 or not phonenumbers.is_valid_number(parsed):
+        return None
+    return phonenumbers.national_significant_number(parsed)
+
+
+def test_eleven_digit_numbers_get_the_same_verdict_as_a_full_parse():
+    # Plain 11-digit numbers skip phonenumbers.parse; every 4-digit prefix, valid or not, and
+    # those it would read as carrier codes (11, 12, 179) or an international prefix, must agree.
+    for prefix in range(1000, 2000):
+        for tail in ("0000000", "5678123", "9999999"):
+            text = f"{prefix}{tail}"
+            try:
+                ours: str | None = normalize_phone(text)
+            except ValidationError:
+                ours = None
+            assert ours == _phonenumbers_verdict(text), text
+
+
+@pytest.mark.parametrize(
+    "raw", ["１３８１２３４５６７８", "13812345678\u200b", "+8613812345678", "008613812345678"]
+)
+def test_other_spellings_of_a_mobile_number_still_go_through_phonenumbers(raw):
+    assert normalize_phone(raw) == _phonenumbers_verdict(raw) == "13812345678"
+
+
+def test_full_width_digits_in_an_id_number_are_read_as_ascii_digits():
+    number = "370321196503120039"
+    full_width = "".join(chr(ord(c) + 0xFEE0) for c in number)
+    assert parse_id_number(full_width).number == number

@@ -55,3 +55,22 @@ def test_a_prefix_as_long_as_the_column_is_the_code_itself():
     if connection.vendor == "postgresql":
         # Equality: an index on (code, id) then answers a grid's rows in key order.
         assert f"= '{grid}'" in sql and "LIKE" not in sql
+
+
+@pytest.mark.django_db
+def test_any_of_finds_what_in_finds_with_one_parameter_on_postgresql():
+    from django.db import NotSupportedError
+
+    district = Area.objects.create(code="370303", name="张店区", level=Level.DISTRICT)
+    for code in ("370303009", "370303010", "370303099"):
+        Area.objects.create(code=code, name=code, level=Level.STREET, parent=district)
+    wanted = ["370303010", "370303099", "999999999", *(f"1{i:08d}" for i in range(3000))]
+    if connection.vendor != "postgresql":
+        with pytest.raises(NotSupportedError):
+            list(Area.objects.filter(code__any_of=wanted))
+        return
+    with CaptureQueriesContext(connection) as queries:
+        found = set(Area.objects.filter(code__any_of=wanted).values_list("code", flat=True))
+    assert found == set(Area.objects.filter(code__in=wanted).values_list("code", flat=True))
+    assert found == {"370303010", "370303099"}
+    assert "ANY(" in queries[0]["sql"]

@@ -1,6 +1,8 @@
 """Roster imports: every row is validated first, nothing is written unless all pass or the user
 chooses to import the valid rows, and the audit chain stays intact."""
 
+import datetime
+
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.db import connection
@@ -51,6 +53,71 @@ def test_a_clean_file_imports_everything_with_encryption_pinyin_records_heads_an
     assert rows[0]["id_number"] not in stored[0] and rows[0]["phone"] not in stored[1]  # encrypted at rest
     spouse = Resident.objects.get(id_hash=crypto.lookup_hash(rows[3]["id_number"]))
     assert spouse.household_id == head.household_id
+
+
+def _stored_resident(pk):
+    """The resident's row as the database holds it, the encrypted numbers decrypted, without its
+    key and times; its care tags and residence records."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT * FROM people_resident WHERE id = %s", [pk])
+        row = dict(zip([c[0] for c in cursor.description], cursor.fetchone(), strict=True))
+    for column in ("id_number", "phone"):
+        row[column] = crypto.decrypt(row[column]) if row[column] else row[column]
+    resident = Resident.objects.get(pk=pk)
+    return (
+        {k: v for k, v in row.items() if k not in ("id", "created_at", "updated_at")},
+        sorted(resident.care_tags.values_list("name", flat=True)),
+        list(
+            ResidenceRecord.objects.filter(resident=resident).values_list(
+                "household_id", "area_code", "moved_in_on"
+            )
+        ),
+    )
+
+
+def test_an_imported_resident_is_stored_as_registering_them_on_the_page_stores_them(world):
+    from django.db import transaction
+
+    from jiceng.people.models import PoliticalStatus
+    from jiceng.people.services import register_resident
+
+    tag, _ = CareTag.objects.get_or_create(name="独居老人", defaults={"code": "alone"})
+    row = resident_row(
+        40,
+        room="101",
+        relation_to_head="配偶",
+        political_status="中共党员",
+        ethnicity="回族",
+        care_tags="独居老人",
+    )
+    row["moved_in_on"] = datetime.date(2019, 6, 1)
+    with transaction.atomic():
+        registered = register_resident(
+            actor=world.users["secretary"],
+            household=world.household1,
+            name=row["name"],
+            id_number=row["id_number"],
+            phone=row["phone"],
+            care_tags=[tag],
+            ethnicity="回族",
+            political_status=PoliticalStatus.PARTY_MEMBER,
+            relation_to_head="spouse",
+            moved_in_on=row["moved_in_on"],
+        )
+        expected = _stored_resident(registered.pk)
+        transaction.set_rollback(True)
+
+    result = import_rows(world.users["secretary"], "residents", workbook("residents", [row]))
+
+    assert result.errors == [] and result.created == {"households": 0, "residents": 1}
+    imported = Resident.objects.get(id_hash=crypto.lookup_hash(row["id_number"]))
+    assert _stored_resident(imported.pk) == expected
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT id_number, phone FROM people_resident WHERE id = %s", [imported.pk])
+        assert not set(cursor.fetchone()) & {row["id_number"], row["phone"]}  # encrypted at rest
+    event = AuditEvent.objects.get(object_type="people.resident", object_id=str(imported.pk))
+    assert (event.action, event.object_repr, event.actor_name) == (Action.CREATE, row["name"], "secretary")
+    assert list(verify()) == []
 
 
 def test_a_bad_id_number_is_reported_by_row_and_column_and_nothing_is_written(world):

@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from jiceng.audit.context import client_address
-from jiceng.audit.models import GENESIS, AuditEvent, ChainHead
+from jiceng.audit.models import GENESIS, AuditEvent, ChainHead, chain_hash
 from jiceng.common import bulk
 
 CALLER: Any = object()
@@ -44,46 +44,102 @@ def record(
     object_type: str = "",
     object_id: str = "",
     object_repr: str = "",
-) -> AuditEvent:
+) -> None:
     """Append one event. Runs inside the caller's transaction, so it commits or rolls back with it."""
-    entry = Entry(action, obj, fields, reason, outcome, object_type, object_id, object_repr)
-    return record_many(actor, [entry])[0]
+    record_many(actor, [Entry(action, obj, fields, reason, outcome, object_type, object_id, object_repr)])
 
 
-def record_many(actor: Any, entries: Iterable[Entry]) -> list[AuditEvent]:
+# The AuditEvent fields record_many writes, in the order of its rows.
+_COLUMNS = (
+    "seq",
+    "at",
+    "actor_id",
+    "actor_name",
+    "address",
+    "action",
+    "object_type",
+    "object_id",
+    "object_repr",
+    "fields",
+    "reason",
+    "outcome",
+    "prev_hash",
+    "hash",
+)
+
+
+def record_many(actor: Any, entries: Iterable[Entry]) -> int:
+    """Append one event per entry, chained in order; returns how many. Rows are written as plain
+    values (an import records 100,000 at once), hashed exactly as AuditEvent.compute_hash does,
+    and, for entries without an object, each while the database stores the ones before."""
+    entries = list(entries)
     # No savepoint inside the caller's transaction: a failure here fails the caller's change too.
     with transaction.atomic(savepoint=False):
         head = _locked_head()
-        seq, prev = head.seq, head.hash
-        now = timezone.now()
-        caller = _actor(actor)
-        address = client_address.get()
-        rows = []
-        for entry in entries:
-            seq += 1
-            obj = entry.obj
-            actor_id, actor_name = caller if entry.actor is CALLER else _actor(entry.actor)
-            event = AuditEvent(
-                seq=seq,
-                at=entry.at or now,
-                actor_id=actor_id,
-                actor_name=actor_name,
-                address=address if entry.address is None else entry.address,
-                action=entry.action,
-                object_type=entry.object_type or (obj._meta.label_lower if obj is not None else ""),
-                object_id=entry.object_id or (str(obj.pk) if obj is not None else ""),
-                object_repr=(entry.object_repr or (str(obj) if obj is not None else ""))[:200],
-                fields=sorted(entry.fields),
-                reason=entry.reason[:300],
-                outcome=entry.outcome[:20],
-                prev_hash=prev,
-            )
-            event.hash = event.compute_hash()
-            prev = event.hash
-            rows.append(event)
-        bulk.insert(AuditEvent, rows)
-        ChainHead.objects.filter(pk=head.pk).update(seq=seq, hash=prev)
-    return rows
+        chain = _Chain(head.seq, head.hash, actor)
+        rows: Iterable[tuple[Any, ...]] = map(chain.row, entries)
+        if any(entry.obj is not None for entry in entries):
+            # str(obj) may read the database, which must not be asked while a COPY streams.
+            rows = list(rows)
+        bulk.insert_rows(AuditEvent, _COLUMNS, rows, count=len(entries))
+        ChainHead.objects.filter(pk=head.pk).update(seq=chain.seq, hash=chain.prev)
+    return len(entries)
+
+
+class _Chain:
+    """The rows of one call to record_many, each linked to the one before by its hash."""
+
+    def __init__(self, seq: int, prev: str, actor: Any) -> None:
+        self.seq, self.prev = seq, prev
+        self.now = timezone.now()
+        self.at = self.now.isoformat()
+        self.actor_id, self.actor_name = _actor(actor)
+        self.address = client_address.get()
+
+    def row(self, entry: Entry) -> tuple[Any, ...]:
+        self.seq += 1
+        obj = entry.obj
+        object_type = entry.object_type or (obj._meta.label_lower if obj is not None else "")
+        object_id = entry.object_id or (str(obj.pk) if obj is not None else "")
+        object_repr = (entry.object_repr or (str(obj) if obj is not None else ""))[:200]
+        fields = sorted(entry.fields)
+        reason, outcome = entry.reason[:300], entry.outcome[:20]
+        actor_id, actor_name = (
+            (self.actor_id, self.actor_name) if entry.actor is CALLER else _actor(entry.actor)
+        )
+        address = self.address if entry.address is None else entry.address
+        at = self.now if entry.at is None else entry.at
+        payload = {
+            "seq": self.seq,
+            "at": self.at if entry.at is None else at.isoformat(),
+            "actor": actor_id,
+            "actor_name": actor_name,
+            "address": address,
+            "action": entry.action,
+            "object_type": object_type,
+            "object_id": object_id,
+            "object_repr": object_repr,
+            "fields": fields,
+            "reason": reason,
+            "outcome": outcome,
+        }
+        prev, self.prev = self.prev, chain_hash(self.prev, payload)
+        return (
+            self.seq,
+            at,
+            actor_id,
+            actor_name,
+            address,
+            entry.action,
+            object_type,
+            object_id,
+            object_repr,
+            fields,
+            reason,
+            outcome,
+            prev,
+            self.prev,
+        )
 
 
 def _actor(actor: Any) -> tuple[int | None, str]:

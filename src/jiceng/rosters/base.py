@@ -124,6 +124,8 @@ class CellError(Exception):
 
 
 def _text(raw: Any) -> str:
+    if type(raw) is str:  # most cells: checked first
+        return raw.strip()
     if raw is None:
         return ""
     if isinstance(raw, bool):
@@ -255,16 +257,18 @@ class Roster:
 
     def parse(self, sheet: Sheet, errors: list[RowError], progress: Progress | None = None) -> list[Row]:
         """Convert every cell; rows with a cell error are reported and left out."""
-        columns = [(c, sheet.positions.get(c.key)) for c in self.columns]
-        maps = {c.key: c.choice_map() for c in self.columns if c.kind == "choice"}
+        columns = [
+            (c, sheet.positions.get(c.key), c.choice_map() if c.kind == "choice" else None)
+            for c in self.columns
+        ]
         parsed = []
         for i, (number, cells) in enumerate(sheet.rows, start=1):
             values: dict[str, Any] = {}
             ok = True
-            for column, pos in columns:
+            for column, pos, choice_map in columns:
                 raw = cells[pos] if pos is not None and pos < len(cells) else None
                 try:
-                    value = convert(column, raw, maps.get(column.key))
+                    value = convert(column, raw, choice_map)
                 except CellError as exc:
                     errors.append(self.error(sheet, number, column.key, str(exc)))
                     ok = False

@@ -22,12 +22,21 @@ class BuildingLookup:
         qs = Building.objects.visible_to(user).filter(estate__name__in=estate_names).select_related("estate")
         for building in qs:
             self._by_name[(building.estate.name, building.name)].append(building)
+        # A roster names the same few hundred dwellings' buildings over and over.
+        self._found: dict[tuple[str, str, int | None], tuple[Building | None, str, str]] = {}
 
     def building_ids(self) -> set[int]:
         return {b.pk for found in self._by_name.values() for b in found}
 
     def find(self, estate: str, name: str, unit: int | None = None) -> tuple[Building | None, str, str]:
         """The building, or None with the column to blame and a message a community worker understands."""
+        key = (estate, name, unit)
+        result = self._found.get(key)
+        if result is None:
+            result = self._found[key] = self._find(estate, name, unit)
+        return result
+
+    def _find(self, estate: str, name: str, unit: int | None) -> tuple[Building | None, str, str]:
         found = self._by_name.get((estate, name), [])
         if not found:
             return (

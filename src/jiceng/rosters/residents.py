@@ -30,9 +30,37 @@ from jiceng.people.validation import check_identity
 from jiceng.rosters.base import Column, Plan, Roster, Row, Sheet
 from jiceng.rosters.places import BuildingLookup, address, address_columns
 
-# SQLite allows 32,766 host parameters a statement; PostgreSQL far more. Stay well below.
+# SQLite allows 32,766 host parameters a statement: stay well below (PostgreSQL takes one array).
 HASH_CHUNK = 5000
 
+# The Resident fields that follow from the ID and phone numbers (Identity.resident_fields).
+IDENTITY_FIELDS = (
+    "id_number",
+    "id_hash",
+    "id_tail",
+    "id_mask",
+    "birth_date",
+    "gender",
+    "phone",
+    "phone_hash",
+    "phone_tail",
+    "phone_mask",
+)
+# The Resident fields of the rows `write` builds, in their order: the first four also make the
+# residence record and the head of the household.
+RESIDENT_FIELDS = (
+    "household_id",
+    "area_code",
+    "moved_in_on",
+    "relation_to_head",
+    "name",
+    "name_pinyin",
+    "name_initials",
+    "ethnicity",
+    "political_status",
+    "residence_status",
+    *IDENTITY_FIELDS,
+)
 AUDITED_FIELDS = (
     "name",
     "id_number",
@@ -136,13 +164,14 @@ class ResidentRoster(Roster):
                 for key, messages in exc.message_dict.items():
                     fail(row, key, messages[0])
         hashes = [i.id_hash for i in identities.values()]
+        current = Resident.objects.filter(residence_status__in=CURRENT_STATUSES)
         taken: set[str] = set()
-        for start in range(0, len(hashes), HASH_CHUNK):
-            taken.update(
-                Resident.objects.filter(
-                    id_hash__in=hashes[start : start + HASH_CHUNK], residence_status__in=CURRENT_STATUSES
-                ).values_list("id_hash", flat=True)
-            )
+        if connection.vendor == "postgresql":
+            taken.update(current.filter(id_hash__any_of=hashes).values_list("id_hash", flat=True))
+        else:
+            for start in range(0, len(hashes), HASH_CHUNK):
+                chunk = hashes[start : start + HASH_CHUNK]
+                taken.update(current.filter(id_hash__in=chunk).values_list("id_hash", flat=True))
         building_ids = places.building_ids()
         existing: dict[tuple[int, int, str], tuple[int, int | None]] = {
             (b, u, r): (pk, head)
@@ -214,6 +243,8 @@ class ResidentRoster(Roster):
         bulk.insert(Household, list(new_households.values()))
         households = households | {k: h.pk for k, h in new_households.items()}
 
+        # Plain rows, not Resident instances: at 100,000 rows building the instances and reading
+        # their fields back costs more than the database takes to store them.
         spelled: dict[str, tuple[str, str]] = {}
         residents = []
         for row in plan.rows:
@@ -221,50 +252,41 @@ class ResidentRoster(Roster):
             building, identity = v["_building"], v["_identity"]
             name = v["name"]
             if name not in spelled:
-                spelled[name] = (pinyin.full_pinyin(name), pinyin.initials(name))
+                spelled[name] = pinyin.keys(name)
+            # Clear numbers here: EncryptedCharField encrypts them on the way in.
+            derived = identity.resident_fields()
             residents.append(
-                Resident(
-                    household_id=households[(building.pk, v["unit"], v["room"])],
-                    area_code=building.area_code,
-                    name=name,
-                    name_pinyin=spelled[name][0],
-                    name_initials=spelled[name][1],
-                    # Clear values here: EncryptedCharField.get_prep_value encrypts on insert.
-                    **identity.resident_fields(),
-                    ethnicity=v["ethnicity"] or "汉族",
-                    political_status=v["political_status"] or PoliticalStatus.MASSES,
-                    relation_to_head=v["relation_to_head"],
-                    residence_status=v["residence_status"] or ResidenceStatus.LIVING,
-                    moved_in_on=v["moved_in_on"],
+                (
+                    households[(building.pk, v["unit"], v["room"])],
+                    building.area_code,
+                    v["moved_in_on"],
+                    v["relation_to_head"],
+                    name,
+                    *spelled[name],
+                    v["ethnicity"] or "汉族",
+                    v["political_status"] or PoliticalStatus.MASSES.value,
+                    v["residence_status"] or ResidenceStatus.LIVING.value,
+                    *(derived[k] for k in IDENTITY_FIELDS),
                 )
             )
-        bulk.insert(Resident, residents)
-        bulk.insert(
+        keys = bulk.insert_rows(Resident, RESIDENT_FIELDS, residents)
+        bulk.insert_rows(
             ResidenceRecord,
-            [
-                ResidenceRecord(
-                    resident_id=r.pk,
-                    household_id=r.household_id,
-                    area_code=r.area_code,
-                    moved_in_on=r.moved_in_on,
-                )
-                for r in residents
-            ],
+            ("resident_id", "household_id", "area_code", "moved_in_on"),
+            ((key, *r[:3]) for key, r in zip(keys, residents, strict=True)),
+            count=len(keys),
         )
-        through: Any = Resident.care_tags.through
-        links = [
-            through(resident_id=r.pk, caretag_id=tag.pk)
-            for r, row in zip(residents, plan.rows, strict=True)
-            for tag in row.values["_tags"]
-        ]
-        bulk.insert(through, links)
-        heads = [(r.pk, r.household_id) for r in residents if r.relation_to_head == Relation.HEAD]
+        bulk.insert_rows(
+            Resident.care_tags.through,
+            ("resident_id", "caretag_id"),
+            [(key, tag.pk) for key, row in zip(keys, plan.rows, strict=True) for tag in row.values["_tags"]],
+        )
+        heads = [(key, r[0]) for key, r in zip(keys, residents, strict=True) if r[3] == Relation.HEAD]
         if heads:
             table = connection.ops.quote_name(Household._meta.db_table)
             with connection.cursor() as cursor:
                 cursor.executemany(f"UPDATE {table} SET head_id = %s WHERE id = %s", heads)
 
-        by_pk = {h.pk: h for h in new_households.values()}
         entries = [
             Entry(
                 Action.CREATE,
@@ -273,16 +295,16 @@ class ResidentRoster(Roster):
                 object_repr=address(h.building, h.unit, h.room),
                 fields=("building", "unit", "room", "household_type"),
             )
-            for h in by_pk.values()
+            for h in new_households.values()
         ]
         entries += [
             Entry(
                 Action.CREATE,
                 object_type="people.resident",
-                object_id=str(r.pk),
-                object_repr=r.name,
+                object_id=str(key),
+                object_repr=r[4],
                 fields=AUDITED_FIELDS,
             )
-            for r in residents
+            for key, r in zip(keys, residents, strict=True)
         ]
         return {"households": len(new_households), "residents": len(residents)}, entries
