@@ -9,15 +9,16 @@ from jiceng.appeals.services import warn_and_escalate
 
 
 @db_task()
-def complete_intakes() -> int:
-    """Enqueued by the first intake after the worker last looked (intake.queue)."""
-    return intake.complete_pending()
+def complete_intakes() -> None:
+    """Enqueued by the first intake after the worker last caught up (intake.queue). Returns
+    nothing, so huey stores no result for each job."""
+    intake.complete_pending()
 
 
 @db_periodic_task(crontab(minute="*"))
-def complete_stranded_intakes() -> int:
+def complete_stranded_intakes() -> None:
     """Intakes whose signal was lost (the queue's store restarted): at most a minute late."""
-    return intake.complete_pending()
+    intake.complete_pending()
 
 
 @db_periodic_task(crontab(minute="*/5"))
