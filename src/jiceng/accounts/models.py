@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from jiceng.accounts.roles import GLOBAL_ROLES, SECOND_FACTOR_REQUIRED, Role
-from jiceng.common.compiled import CompiledQuery
+from jiceng.common.compiled import CompiledQuery, columns, joined
 from jiceng.common.fields import EncryptedCharField
 
 
@@ -133,7 +133,7 @@ class ApiToken(models.Model):
         if not found:
             return None
         pk, expires_at, last_used_at, *user_values = found[0]
-        user = User.from_db("default", _USER_ATTNAMES, user_values)
+        (user,) = joined(user_values, User)
         now = timezone.now()
         if (expires_at and expires_at <= now) or not user.is_active:
             return None
@@ -144,10 +144,9 @@ class ApiToken(models.Model):
 
 # The lookups every request makes, compiled once a process (see common/compiled.py).
 _USER_BY_KEY = CompiledQuery(lambda pk: User.objects.filter(pk=pk), -70_514_391)
-_USER_ATTNAMES = [f.attname for f in User._meta.concrete_fields]
 _TOKEN_BY_DIGEST = CompiledQuery(
     lambda digest: ApiToken.objects.filter(digest=digest, revoked_at__isnull=True).values_list(
-        "pk", "expires_at", "last_used_at", *(f"user__{name}" for name in _USER_ATTNAMES)
+        "pk", "expires_at", "last_used_at", *columns(User, "user__")
     )[:1],
     "sample-digest",
 )

@@ -15,7 +15,7 @@ from jiceng.accounts.roles import Role
 from jiceng.appeals import routing
 from jiceng.appeals.models import OPEN_STATUSES, Appeal, AppealEvent, Category, Helper, Status
 from jiceng.common import crypto
-from jiceng.common.compiled import CompiledQuery
+from jiceng.common.compiled import CompiledQuery, columns, joined
 from jiceng.common.identity import normalize_phone
 from jiceng.people.models import CURRENT_STATUSES, Household, Resident
 from jiceng.territory.models import Building, Estate, ancestor_codes
@@ -201,11 +201,7 @@ def visible_household(user: Any, pk: int) -> Household:
     rows = _HOUSEHOLD_WITH_PLACE.rows(pk)
     if not rows:
         raise Http404
-    row = rows[0]
-    cut = len(_HOUSEHOLD_NAMES)
-    household = Household.from_db("default", _HOUSEHOLD_NAMES, row[:cut])
-    building = Building.from_db("default", _BUILDING_NAMES, row[cut : cut + len(_BUILDING_NAMES)])
-    estate = Estate.from_db("default", _ESTATE_NAMES, row[cut + len(_BUILDING_NAMES) :])
+    household, building, estate = joined(rows[0], Household, Building, Estate)
     building._state.fields_cache["estate"] = estate
     household._state.fields_cache["building"] = building
     if not has_perm(user, Household.scope_view_permission, household):
@@ -213,18 +209,9 @@ def visible_household(user: Any, pk: int) -> Household:
     return household
 
 
-def _attnames(model: Any) -> list[str]:
-    return [f.attname for f in model._meta.concrete_fields]
-
-
-_HOUSEHOLD_NAMES = _attnames(Household)
-_BUILDING_NAMES = _attnames(Building)
-_ESTATE_NAMES = _attnames(Estate)
 _HOUSEHOLD_WITH_PLACE = CompiledQuery(
     lambda pk: Household.objects.filter(pk=pk).values_list(
-        *_HOUSEHOLD_NAMES,
-        *(f"building__{name}" for name in _BUILDING_NAMES),
-        *(f"building__estate__{name}" for name in _ESTATE_NAMES),
+        *columns(Household), *columns(Building, "building__"), *columns(Estate, "building__estate__")
     ),
     -90_417_233,
 )

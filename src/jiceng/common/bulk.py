@@ -208,11 +208,19 @@ def next_key(model: type[models.Model]) -> int | None:
     connection = connections[router.db_for_write(model)]
     if connection.vendor != "postgresql":
         return None
+    return _next_keys(model, 1, connection)[0]
+
+
+def _next_keys(model: type[models.Model], count: int, connection: Any) -> list[int]:
+    """`count` keys from the table's sequence (PostgreSQL), in one query."""
     meta = model._meta
     assert meta.pk is not None
     with connection.cursor() as cursor:
-        cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, %s))", [meta.db_table, meta.pk.column])
-        return int(cursor.fetchone()[0])
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+            [meta.db_table, meta.pk.column, count],
+        )
+        return [row[0] for row in cursor.fetchall()]
 
 
 def _copy(
@@ -225,12 +233,8 @@ def _copy(
     assert pk is not None
     qn = connection.ops.quote_name
     columns = ", ".join(qn(str(c)) for c in [pk.column, *(f.column for f in fields)])
+    keys = _next_keys(model, count, connection)
     with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
-            [meta.db_table, pk.column, count],
-        )
-        keys = [row[0] for row in cursor.fetchall()]
         copying = cursor.cursor.copy(f"COPY {qn(meta.db_table)} ({columns}) FROM STDIN")
         with connection.execute_wrapper(_refuse_queries), copying as copy:
             for key, row in zip(keys, rows, strict=True):

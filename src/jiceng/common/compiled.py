@@ -7,6 +7,7 @@ role bindings) therefore run as compiled queries: the same SQL, the same convert
 encrypted fields come back as the ORM gives them), none of the compiling.
 """
 
+import functools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -126,5 +127,27 @@ class CompiledQuery:
         no select_related, no deferred fields), whose columns are the model's concrete fields."""
         rows = self.rows(*args, using=using)
         model = self._compiled(using).model
-        names: Sequence[str] = [f.attname for f in model._meta.concrete_fields]
-        return [model.from_db(using, names, row) for row in rows]
+        return [model.from_db(using, attnames(model), row) for row in rows]
+
+
+@functools.cache
+def attnames(model: Any) -> tuple[str, ...]:
+    """The model's concrete fields' attribute names, in the order a query of the model selects
+    them; `path__` before each names them through a relation (`values_list(*columns)`)."""
+    return tuple(f.attname for f in model._meta.concrete_fields)
+
+
+def columns(model: Any, path: str = "") -> list[str]:
+    return [f"{path}{name}" for name in attnames(model)]
+
+
+def joined(row: Sequence[Any], *models: Any, using: str = "default") -> list[Any]:
+    """Instances of `models` from one row holding each one's `columns`, in that order: what
+    select_related builds, for a compiled values_list query (each instance is joined to the next
+    by the caller, who knows the relation)."""
+    found, start = [], 0
+    for model in models:
+        names = attnames(model)
+        found.append(model.from_db(using, names, row[start : start + len(names)]))
+        start += len(names)
+    return found
